@@ -1,0 +1,127 @@
+// swift-tools-version:6.2
+// kioskd: the daemon of a social-security self-service kiosk.
+// Core (no I/O) / one adapter per peer / composition root / thin executables.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "kioskd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kioskd", targets: ["kioskd"]),
+        .executable(name: "kioskctl", targets: ["kioskctl"]),
+        .executable(name: "kiosk-hub-sim", targets: ["kiosk-hub-sim"]),
+        .executable(name: "virtual-ssc", targets: ["virtual-ssc"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+    ],
+    targets: [
+        // C libraries: a module map and a tiny shim.h each; nothing else.
+        .systemLibrary(
+            name: "CPCSCLite", path: "Sources/CPCSCLite", pkgConfig: "libpcsclite",
+            providers: [.apt(["libpcsclite-dev"])]),
+        .systemLibrary(name: "CCUPS", path: "Sources/CCUPS", providers: [.apt(["libcups2-dev"])]),
+        .systemLibrary(
+            name: "CPangoCairo", path: "Sources/CPangoCairo", pkgConfig: "pangocairo",
+            providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
+        .systemLibrary(
+            name: "CQREncode", path: "Sources/CQREncode", pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CSystemShims", path: "Sources/CSystemShims"),
+
+        // Domain: session engine, device/hub protocols, errors, ID numbers, masking. Foundation only.
+        .target(name: "KioskCore", swiftSettings: strict),
+        // One adapter per peer.
+        .target(name: "KioskCard", dependencies: ["KioskCore", "CPCSCLite"], swiftSettings: strict),
+        .target(name: "KioskPrint", dependencies: ["KioskCore", "CCUPS", "CPangoCairo", "CQREncode"], swiftSettings: strict),
+        .target(
+            name: "KioskHub",
+            dependencies: [
+                "KioskCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ], swiftSettings: strict),
+        .target(
+            name: "KioskStore",
+            dependencies: [
+                "KioskCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ], swiftSettings: strict),
+        .target(name: "KioskConsole", dependencies: ["KioskCore", "CSystemShims"], swiftSettings: strict),
+        // Composition root: builds the ServiceGroup from configuration.
+        .target(
+            name: "KioskDaemon",
+            dependencies: [
+                "KioskCore", "KioskCard", "KioskPrint", "KioskHub", "KioskStore", "KioskConsole",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ], swiftSettings: strict),
+        // The reference hub, as a library so tests start it on a loopback port.
+        .target(
+            name: "KioskHubSim",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ], swiftSettings: strict),
+        // In-process fakes for unit tests of logic only.
+        .target(name: "KioskTesting", dependencies: ["KioskCore"], swiftSettings: strict),
+
+        // Thin executables.
+        .executableTarget(
+            name: "kioskd",
+            dependencies: [
+                "KioskDaemon",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ], swiftSettings: strict),
+        .executableTarget(
+            name: "kioskctl",
+            dependencies: [
+                "KioskDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ], swiftSettings: strict),
+        .executableTarget(
+            name: "kiosk-hub-sim",
+            dependencies: [
+                "KioskHubSim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ], swiftSettings: strict),
+
+        // Virtual devices: they never import the code they test.
+        .executableTarget(name: "virtual-ssc", path: "devices/virtual-ssc/Sources", swiftSettings: strict),
+
+        // Tests: one target per module; integration tests need the rigs (scripts/rigs up).
+        .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore", "KioskTesting"]),
+        .testTarget(name: "KioskConsoleTests", dependencies: ["KioskConsole"]),
+        .testTarget(name: "KioskDaemonTests", dependencies: ["KioskDaemon", "KioskTesting"]),
+        .testTarget(
+            name: "KioskIntegrationTests",
+            dependencies: [
+                "KioskCore", "KioskCard", "KioskPrint", "KioskHub", "KioskDaemon", "KioskHubSim",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

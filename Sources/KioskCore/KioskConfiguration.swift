@@ -1,0 +1,133 @@
+/// The kiosk's configuration as the daemon uses it: read from YAML in kiosk-config/ by the
+/// daemon's loader, validated, then passed around as this value. Every field has a default so a
+/// site file names only what differs.
+public struct KioskConfiguration: Sendable, Equatable, Codable {
+    public struct Kiosk: Sendable, Equatable, Codable {
+        /// The id the hub knows this kiosk by (`X-Kiosk-Id`).
+        public var id: String = "KIOSK-DEMO-0001"
+        /// The hall shown on the status line and printed on receipts.
+        public var hall: String = "示范市人力资源和社会保障局服务大厅"
+        /// First locale of the screen texts.
+        public var locale: String = "zh-CN"
+        public init() {}
+    }
+
+    public struct Hub: Sendable, Equatable, Codable {
+        public var url: String = "http://127.0.0.1:8480/"
+        public var timeoutSeconds: Double = 5
+        public init() {}
+    }
+
+    public struct Card: Sendable, Equatable, Codable {
+        /// The reader that is the card slot; empty means the first reader pcscd lists.
+        public var reader: String = ""
+        public init() {}
+    }
+
+    public struct Printers: Sendable, Equatable, Codable {
+        /// CUPS queue for receipts (80 mm roll).
+        public var receipt: String = "kiosk-receipt"
+        /// CUPS queue for A4 certificates.
+        public var certificate: String = "kiosk-a4"
+        public init() {}
+    }
+
+    public struct Store: Sendable, Equatable, Codable {
+        public var path: String = "/var/lib/kioskd/kiosk.sqlite"
+        public init() {}
+    }
+
+    public struct Console: Sendable, Equatable, Codable {
+        /// How often the status screen refreshes device state, seconds.
+        public var refreshSeconds: Double = 2
+        public init() {}
+    }
+
+    public var kiosk = Kiosk()
+    public var hub = Hub()
+    public var card = Card()
+    public var printers = Printers()
+    public var store = Store()
+    public var console = Console()
+
+    public init() {}
+
+    /// Problems a parser cannot see: each one a path and what is allowed.
+    public func validationErrors() -> [String] {
+        var errors: [String] = []
+        if kiosk.id.isEmpty || kiosk.id.count > 64
+            || !kiosk.id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        {
+            errors.append("kiosk.id: 1–64 ASCII letters, digits, '-' or '_'")
+        }
+        if !(hub.url.hasPrefix("http://") || hub.url.hasPrefix("https://")) {
+            errors.append("hub.url: an http:// or https:// URL")
+        }
+        if !(0.5...120).contains(hub.timeoutSeconds) { errors.append("hub.timeoutSeconds: 0.5 to 120") }
+        if printers.receipt.isEmpty { errors.append("printers.receipt: a CUPS queue name") }
+        if printers.certificate.isEmpty { errors.append("printers.certificate: a CUPS queue name") }
+        if store.path.isEmpty { errors.append("store.path: a file path") }
+        if !(0.2...60).contains(console.refreshSeconds) { errors.append("console.refreshSeconds: 0.2 to 60") }
+        if !["zh-CN", "en"].contains(kiosk.locale) { errors.append("kiosk.locale: zh-CN or en") }
+        return errors
+    }
+}
+
+// Decoding tolerates missing keys (defaults), and the loader refuses unknown ones.
+extension KioskConfiguration {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kiosk = try c.decodeIfPresent(Kiosk.self, forKey: .kiosk) ?? Kiosk()
+        hub = try c.decodeIfPresent(Hub.self, forKey: .hub) ?? Hub()
+        card = try c.decodeIfPresent(Card.self, forKey: .card) ?? Card()
+        printers = try c.decodeIfPresent(Printers.self, forKey: .printers) ?? Printers()
+        store = try c.decodeIfPresent(Store.self, forKey: .store) ?? Store()
+        console = try c.decodeIfPresent(Console.self, forKey: .console) ?? Console()
+    }
+}
+
+extension KioskConfiguration.Kiosk {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decodeIfPresent(String.self, forKey: .id) ?? id
+        hall = try c.decodeIfPresent(String.self, forKey: .hall) ?? hall
+        locale = try c.decodeIfPresent(String.self, forKey: .locale) ?? locale
+    }
+}
+
+extension KioskConfiguration.Hub {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        url = try c.decodeIfPresent(String.self, forKey: .url) ?? url
+        timeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .timeoutSeconds) ?? timeoutSeconds
+    }
+}
+
+extension KioskConfiguration.Card {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        reader = try c.decodeIfPresent(String.self, forKey: .reader) ?? reader
+    }
+}
+
+extension KioskConfiguration.Printers {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        receipt = try c.decodeIfPresent(String.self, forKey: .receipt) ?? receipt
+        certificate = try c.decodeIfPresent(String.self, forKey: .certificate) ?? certificate
+    }
+}
+
+extension KioskConfiguration.Store {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        path = try c.decodeIfPresent(String.self, forKey: .path) ?? path
+    }
+}
+
+extension KioskConfiguration.Console {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        refreshSeconds = try c.decodeIfPresent(Double.self, forKey: .refreshSeconds) ?? refreshSeconds
+    }
+}

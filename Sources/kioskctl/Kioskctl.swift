@@ -1,0 +1,13 @@
+import ArgumentParser
+import KioskCore
+import KioskDaemon
+
+/// kioskctl: the technicians' and operators' tool. Thin: each subcommand calls KioskDaemon.
+@main
+struct KioskctlCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kioskctl",
+        abstract: "Diagnose and operate a kiosk: devices, card, printers, hub, journal, configuration.",
+        version: KioskVersion.current,
+        subcommands: [DevicesCommand.self])
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import KioskCore
+import KioskDaemon
+import Logging
+import ServiceLifecycle
+
+/// kioskd: the kiosk daemon. Thin: parse arguments, load configuration, run the service group
+/// that KioskApp builds.
+@main
+struct KioskdCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kioskd",
+        abstract: "The self-service kiosk daemon: card reader, printers, hub, and the citizen's screen.",
+        version: KioskVersion.current)
+
+    @Option(help: "Configuration file (YAML, see kiosk-config/README.md).")
+    var config: String = "/etc/kioskd/kiosk.yaml"
+
+    @Option(help: "Terminal device to draw the kiosk screen on (default: standard output).")
+    var tty: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "kioskd")
+        let configuration: KioskConfiguration
+        do {
+            configuration = try ConfigurationLoader.load(path: config)
+        } catch let error as KioskError {
+            throw ValidationError("configuration refused:\n\(error.message)")
+        }
+        logger.info("starting", metadata: ["kiosk": "\(configuration.kiosk.id)", "version": "\(KioskVersion.current)"])
+        let group = try KioskApp.buildServiceGroup(.init(configuration: configuration, ttyPath: tty), logger: logger)
+        try await group.run()
+        logger.info("stopped")
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
