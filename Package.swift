@@ -109,7 +109,10 @@ let package = Package(
             ], swiftSettings: strict),
 
         // Virtual devices: they never import the code they test.
-        .executableTarget(name: "virtual-ssc", path: "devices/virtual-ssc/Sources", swiftSettings: strict),
+        .executableTarget(
+            name: "virtual-ssc",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "devices/virtual-ssc/Sources", swiftSettings: strict),
 
         // Tests: one target per module; integration tests need the rigs (scripts/rigs up).
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore", "KioskTesting"]),
