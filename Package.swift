@@ -47,7 +47,10 @@ let package = Package(
         // Domain: session engine, device/hub protocols, errors, ID numbers, masking. Foundation only.
         .target(name: "KioskCore", swiftSettings: strict),
         // One adapter per peer.
-        .target(name: "KioskCard", dependencies: ["KioskCore", "CPCSCLite"], swiftSettings: strict),
+        .target(
+            name: "KioskCard",
+            dependencies: ["KioskCore", "CPCSCLite", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
         .target(name: "KioskPrint", dependencies: ["KioskCore", "CCUPS", "CPangoCairo", "CQREncode"], swiftSettings: strict),
         .target(
             name: "KioskHub",
@@ -116,6 +119,8 @@ let package = Package(
 
         // Tests: one target per module; integration tests need the rigs (scripts/rigs up).
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore", "KioskTesting"]),
+        .testTarget(
+            name: "KioskCardTests", dependencies: ["KioskCard", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "KioskConsoleTests", dependencies: ["KioskConsole"]),
         .testTarget(name: "KioskDaemonTests", dependencies: ["KioskDaemon", "KioskTesting"]),
         .testTarget(

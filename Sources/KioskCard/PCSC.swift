@@ -136,3 +136,70 @@ final class PCSCContext {
         _ = SCardCancel(handle)
     }
 }
+
+/// A connection to the card in one reader: SCardConnect / SCardTransmit / SCardStatus /
+/// SCardDisconnect on a context of its own (never the watching one). Not Sendable: owned by
+/// `PCSCCardConnection`'s executor.
+final class PCSCCardHandle {
+    let context: PCSCContext
+    let handle: SCARDHANDLE
+    /// SCARD_PROTOCOL_T0 (1) or SCARD_PROTOCOL_T1 (2), as negotiated.
+    let activeProtocol: UInt
+    let readerName: String
+
+    init(reader: String) throws(KioskError) {
+        context = try PCSCContext()
+        var handle: SCARDHANDLE = 0
+        var proto: DWORD = 0
+        let rv = SCardConnect(
+            context.handle, reader, DWORD(SCARD_SHARE_SHARED), DWORD(SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1), &handle, &proto)
+        guard rv == PCSCCode.success else { throw pcscError(rv, "SCardConnect(\(reader))") }
+        self.handle = handle
+        self.activeProtocol = UInt(proto)
+        self.readerName = reader
+    }
+
+    deinit { SCardDisconnect(handle, DWORD(SCARD_LEAVE_CARD)) }
+
+    func transmit(_ command: [UInt8]) throws(KioskError) -> [UInt8] {
+        // SCARD_PCI_T0/T1 are macros that do not import: copy the globals and pass their address.
+        var pci = activeProtocol == UInt(SCARD_PROTOCOL_T1) ? g_rgSCardT1Pci : g_rgSCardT0Pci
+        var response = [UInt8](repeating: 0, count: 258 + 2)
+        var length = DWORD(response.count)
+        let rv = command.withUnsafeBufferPointer { cmd in
+            SCardTransmit(handle, &pci, cmd.baseAddress, DWORD(cmd.count), nil, &response, &length)
+        }
+        guard rv == PCSCCode.success else {
+            // A card pulled mid-exchange shows as removed, reset, or a transport error; ask the
+            // reader which it was so the caller can tell the citizen the right thing.
+            if rv == PCSCCode.removedCard || rv == PCSCCode.resetCard || rv == PCSCCode.noSmartcard || !cardPresent() {
+                throw KioskError(.cardRemoved, "the card was removed during the read")
+            }
+            throw pcscError(rv, "SCardTransmit")
+        }
+        return Array(response.prefix(Int(length)))
+    }
+
+    /// SCardStatus: is a card still there?
+    func cardPresent() -> Bool {
+        var state: DWORD = 0
+        var proto: DWORD = 0
+        var atr = [UInt8](repeating: 0, count: 33)
+        var atrLength = DWORD(atr.count)
+        var nameLength: DWORD = 0
+        let rv = SCardStatus(handle, nil, &nameLength, &state, &proto, &atr, &atrLength)
+        return rv == PCSCCode.success && (UInt(state) & UInt(SCARD_PRESENT)) != 0
+    }
+
+    /// The ATR of the connected card.
+    func atr() throws(KioskError) -> [UInt8] {
+        var state: DWORD = 0
+        var proto: DWORD = 0
+        var atr = [UInt8](repeating: 0, count: 33)
+        var atrLength = DWORD(atr.count)
+        var nameLength: DWORD = 0
+        let rv = SCardStatus(handle, nil, &nameLength, &state, &proto, &atr, &atrLength)
+        guard rv == PCSCCode.success else { throw pcscError(rv, "SCardStatus") }
+        return Array(atr.prefix(Int(atrLength)))
+    }
+}

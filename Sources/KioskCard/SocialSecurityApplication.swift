@@ -1,0 +1,195 @@
+import KioskCore
+
+/// The social-security application (SSSE) of a card, over any channel: SELECT by name, EF05
+/// (card) and EF06 (holder) read record by record, generation-3 protected fields through a
+/// `CardAuthenticator`, PIN VERIFY. Facts in docs/ssc-card.md.
+public struct SocialSecurityApplication: Sendable {
+    /// `sx1.sh.社会保障` in GBK: the SSSE DDF name.
+    static let ssseName: [UInt8] = [0x73, 0x78, 0x31, 0x2E, 0x73, 0x68, 0x2E, 0xC9, 0xE7, 0xBB, 0xE1, 0xB1, 0xA3, 0xD5, 0xCF]
+
+    /// EF05 records (record number = tag) with their value lengths.
+    static let cardFields: [(tag: UInt8, length: UInt8, optional: Bool)] = [
+        (0x01, 16, false), (0x02, 1, true), (0x03, 4, false), (0x04, 12, true),
+        (0x05, 4, false), (0x06, 4, false), (0x07, 9, false),
+    ]
+    /// EF06 fields read by tag; 4E (name extension) is absent before generation 3.
+    static let holderFields: [(tag: UInt8, length: UInt8, optional: Bool)] = [
+        (0x08, 18, false), (0x09, 30, false), (0x4E, 20, true), (0x0A, 1, false),
+        (0x0B, 1, true), (0x0C, 3, true), (0x0D, 4, true),
+    ]
+
+    public struct ReadResult: Sendable {
+        public var card: SocialSecurityCard
+        /// Plain notes for the caller, e.g. that a PSAM is needed for the protected fields.
+        public var notes: [String]
+    }
+
+    public enum PINOutcome: Sendable, Equatable {
+        case verified
+        case wrong(triesLeft: Int)
+        case blocked
+    }
+
+    let transport: CardTransport
+    let authenticator: (any CardAuthenticator)?
+
+    public init(channel: any CardChannel, authenticator: (any CardAuthenticator)? = nil) {
+        self.transport = CardTransport(channel)
+        self.authenticator = authenticator
+    }
+
+    /// Reads the whole card. Throws KioskError: `notSocialSecurityCard`, `cardProtocol` (garbage),
+    /// `cardRejected` (application blocked, key refused), or the channel's `cardRemoved`.
+    public func read(atr: [UInt8]) async throws -> ReadResult {
+        try await selectApplication()
+        var notes: [String] = []
+        try await selectFile(0xEF05)
+        var ef05: [UInt8: [UInt8]] = [:]
+        var locked: [UInt8] = []
+        for field in Self.cardFields {
+            switch try await readRecord(tag: field.tag, length: field.length, optional: field.optional) {
+            case .value(let v): ef05[field.tag] = v
+            case .absent: break
+            case .locked: locked.append(field.tag)
+            }
+        }
+        let specVersion: String
+        do { specVersion = try ef05[0x03].map { try CardEncoding.ascii($0) } ?? "?" } catch let error as CardProtocolError {
+            throw KioskError(.cardProtocol, "card data is damaged: \(error.detail)")
+        }
+        let generation = Int(specVersion.prefix { $0 != "." }) ?? 0
+        guard let identifier = ef05[0x01], let numberBytes = ef05[0x07] else {
+            throw KioskError(.cardProtocol, "card data (EF05) lacks the card identifier or number")
+        }
+
+        var authenticated = false
+        if !locked.isEmpty || generation >= 3 {
+            if let authenticator {
+                try await authenticate(with: authenticator, cardIdentifier: identifier)
+                authenticated = true
+                try await selectFile(0xEF05)
+                for tag in locked {
+                    let field = Self.cardFields.first { $0.tag == tag }!
+                    if case .value(let v) = try await readRecord(tag: tag, length: field.length, optional: true) { ef05[tag] = v }
+                }
+            } else if !locked.isEmpty || generation >= 3 {
+                notes.append("第三代卡的受保护信息需要 PSAM 卡认证 (a generation-3 card needs a PSAM for its protected fields)")
+            }
+        }
+
+        var holder: SocialSecurityCard.Holder?
+        if generation < 3 || authenticated {
+            holder = try await readHolder()
+        }
+        do {
+            let card = SocialSecurityCard(
+                generation: generation, specVersion: specVersion, cardIdentifier: identifier,
+                category: try ef05[0x02].map { try CardEncoding.ascii($0) }, institution: ef05[0x04],
+                cardNumber: try CardEncoding.ascii(numberBytes),
+                issueDate: try ef05[0x05].map { try CardEncoding.date($0) },
+                expiryDate: try ef05[0x06].map { try CardEncoding.date($0) },
+                holder: holder, atr: atr)
+            return ReadResult(card: card, notes: notes)
+        } catch let error as CardProtocolError {
+            throw KioskError(.cardProtocol, "card data is damaged: \(error.detail)")
+        }
+    }
+
+    /// VERIFY with the citizen's PIN (application selected first).
+    public func verifyPIN(_ pin: String) async throws -> PINOutcome {
+        guard let block = CardEncoding.pinBlock(pin) else { throw KioskError(.invalidInput, "a PIN is 4 to 12 digits") }
+        try await selectApplication()
+        let response = try await send([0x00, 0x20, 0x00, 0x00, UInt8(block.count)] + block)
+        switch response.status {
+        case .success: return .verified
+        case .wrongPIN(let n): return n == 0 ? .blocked : .wrong(triesLeft: n)
+        case .authenticationBlocked, .applicationBlocked: return .blocked
+        default: throw KioskError(.cardProtocol, "VERIFY answered \(response.status)")
+        }
+    }
+
+    // MARK: - Steps
+
+    func selectApplication() async throws {
+        let response = try await send([0x00, 0xA4, 0x04, 0x00, UInt8(Self.ssseName.count)] + Self.ssseName)
+        switch response.status {
+        case .success: return
+        case .applicationBlocked:
+            throw KioskError(.cardRejected, "the social-security application on this card is permanently blocked")
+        case .fileNotFound, .insNotSupported, .claNotSupported, .incorrectP1P2, .other:
+            throw KioskError(.notSocialSecurityCard, "this card has no social-security application (SELECT answered \(response.status))")
+        default:
+            throw KioskError(.cardProtocol, "SELECT SSSE answered \(response.status)")
+        }
+    }
+
+    func selectFile(_ fid: UInt16) async throws {
+        let response = try await send([0x00, 0xA4, 0x02, 0x00, 0x02, UInt8(fid >> 8), UInt8(fid & 0xFF)])
+        guard response.isSuccess else {
+            throw KioskError(.cardProtocol, "SELECT \(Hex.encode([UInt8(fid >> 8), UInt8(fid & 0xFF)])) answered \(response.status)")
+        }
+    }
+
+    enum RecordRead { case value([UInt8]), absent, locked }
+
+    /// READ RECORD by tag in the current EF (P2 = 00) with the exact Le; the transport follows a
+    /// `6Cxx` if the card's record is another length.
+    func readRecord(tag: UInt8, length: UInt8, optional: Bool) async throws -> RecordRead {
+        let response = try await send([0x00, 0xB2, tag, 0x00, length &+ 2])
+        switch response.status {
+        case .success:
+            do { return .value(try CardEncoding.tlv(response.data, expectedTag: tag)) } catch {
+                throw KioskError(.cardProtocol, "card data is damaged: \(error.detail)")
+            }
+        case .recordNotFound where optional: return .absent
+        case .securityNotSatisfied: return .locked
+        case .recordNotFound: throw KioskError(.cardProtocol, "a required record (tag \(Hex.encode([tag]))) is missing")
+        case .applicationBlocked: throw KioskError(.cardRejected, "the card application is blocked")
+        default: throw KioskError(.cardProtocol, "READ RECORD \(Hex.encode([tag])) answered \(response.status)")
+        }
+    }
+
+    func authenticate(with authenticator: any CardAuthenticator, cardIdentifier: [UInt8]) async throws {
+        let challenge = try await send([0x00, 0x84, 0x00, 0x00, 0x08])
+        guard challenge.isSuccess, challenge.data.count == 8 else {
+            throw KioskError(.cardProtocol, "GET CHALLENGE answered \(challenge.status) with \(challenge.data.count) bytes")
+        }
+        let cryptogram = try await authenticator.cryptogram(challenge: challenge.data, cardIdentifier: cardIdentifier)
+        let response = try await send([0x00, 0x82, 0x00, 0x0A, UInt8(cryptogram.count)] + cryptogram)
+        switch response.status {
+        case .success: return
+        case .verificationFailed, .wrongPIN, .securityNotSatisfied:
+            throw KioskError(.cardRejected, "the card refused the terminal key (EXTERNAL AUTHENTICATE \(response.status))")
+        default: throw KioskError(.cardProtocol, "EXTERNAL AUTHENTICATE answered \(response.status)")
+        }
+    }
+
+    func readHolder() async throws -> SocialSecurityCard.Holder {
+        try await selectFile(0xEF06)
+        var ef06: [UInt8: [UInt8]] = [:]
+        for field in Self.holderFields {
+            switch try await readRecord(tag: field.tag, length: field.length, optional: field.optional) {
+            case .value(let v): ef06[field.tag] = v
+            case .absent: break
+            case .locked: throw KioskError(.cardRejected, "holder data stayed locked after authentication")
+            }
+        }
+        do {
+            let ssn = try CardEncoding.ascii(ef06[0x08] ?? [])
+            let name = try CardEncoding.gbk(ef06[0x09] ?? []) + (try ef06[0x4E].map { try CardEncoding.gbk($0) } ?? "")
+            guard ssn.count == 18, !name.isEmpty else { throw CardProtocolError("SSN or name is empty or malformed") }
+            return SocialSecurityCard.Holder(
+                ssn: ssn, name: name, sex: try CardEncoding.ascii(ef06[0x0A] ?? []),
+                ethnicity: ef06[0x0B]?.first, birthplace: ef06[0x0C].flatMap(CardEncoding.bcd),
+                birthDate: try ef06[0x0D].map { try CardEncoding.date($0) })
+        } catch let error as CardProtocolError {
+            throw KioskError(.cardProtocol, "holder data is damaged: \(error.detail)")
+        }
+    }
+
+    private func send(_ command: [UInt8]) async throws -> ResponseAPDU {
+        do { return try await transport.send(command) } catch let error as CardProtocolError {
+            throw KioskError(.cardProtocol, "the card answered garbage: \(error.detail)")
+        }
+    }
+}

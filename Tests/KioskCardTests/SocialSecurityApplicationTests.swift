@@ -1,0 +1,127 @@
+import KioskCard
+import KioskCore
+import Testing
+
+@Suite struct SocialSecurityApplicationTests {
+    let atr = Hex.decode("3B6D00000087CF20018649618B00930612")!
+
+    @Test func readsAGeneration2Card() async throws {
+        let card = ScriptedCard(records: CardFixtures.records())
+        let result = try await SocialSecurityApplication(channel: card).read(atr: atr)
+        let c = result.card
+        #expect(c.generation == 2)
+        #expect(c.cardNumber == "X00000019")
+        #expect(c.holder?.ssn == "11010519491231002X")
+        #expect(c.holder?.name == "张三")
+        #expect(c.holder?.birthDate?.description == "1949-12-31")
+        #expect(c.expiryDate?.description == "2028-03-01")
+        #expect(c.regionCode == "110100")
+        #expect(c.idChecksumValid)
+        #expect(c.ssnMasked == "1101**********002X")
+        #expect(c.nameMasked == "张*")
+        #expect(result.notes.isEmpty)
+    }
+
+    @Test func followsT0GetResponseAndWrongLe() async throws {
+        let card = ScriptedCard(records: CardFixtures.records())
+        await card.configure { $0.t0 = true }
+        let result = try await SocialSecurityApplication(channel: card).read(atr: atr)
+        #expect(result.card.holder?.name == "张三")
+        let commands = await card.commands
+        #expect(commands.contains { $0.count == 5 && $0[1] == 0xC0 })
+    }
+
+    @Test func sixCxxReissuesWithTheCardsLength() async throws {
+        var records = CardFixtures.records()
+        // A card whose number record is shorter than the standard's 9 bytes: the reader's exact
+        // Le is wrong, the card says 6Cxx, the transport re-issues.
+        records[0xEF05]![0x07] = CardFixtures.tlv(0x07, CardFixtures.ascii("X0000019"))
+        let card = ScriptedCard(records: records)
+        let result = try await SocialSecurityApplication(channel: card).read(atr: atr)
+        #expect(result.card.cardNumber == "X0000019")
+    }
+
+    @Test func generation3WithoutAuthenticatorReturnsFreeFieldsAndSaysAPSAMIsNeeded() async throws {
+        let card = ScriptedCard(records: CardFixtures.records(generation: 3))
+        await card.configure { $0.generation3Key = Array(0...15) }
+        let result = try await SocialSecurityApplication(channel: card).read(atr: atr)
+        #expect(result.card.generation == 3)
+        #expect(result.card.cardNumber == "X00000019")
+        #expect(result.card.holder == nil)
+        #expect(result.card.expiryDate == nil)
+        #expect(result.notes.contains { $0.contains("PSAM") })
+    }
+
+    @Test func generation3WithTheTestKeyReadsEverythingIncludingTheNameExtension() async throws {
+        let card = ScriptedCard(records: CardFixtures.records(generation: 3, name: "阿卜杜热合曼·买买提依明", nameExtension: "·艾尔肯江"))
+        await card.configure { $0.generation3Key = Array(0...15) }
+        let app = SocialSecurityApplication(channel: card, authenticator: TestKeyAuthenticator(key: Array(0...15)))
+        let result = try await app.read(atr: atr)
+        #expect(result.card.holder?.name == "阿卜杜热合曼·买买提依明·艾尔肯江")
+        #expect(result.card.expiryDate != nil)
+    }
+
+    @Test func aWrongTerminalKeyIsRejected() async throws {
+        let card = ScriptedCard(records: CardFixtures.records(generation: 3))
+        await card.configure { $0.generation3Key = Array(0...15) }
+        let app = SocialSecurityApplication(channel: card, authenticator: TestKeyAuthenticator(key: Array(repeating: 7, count: 16)))
+        await #expect(throws: KioskError.self) { try await app.read(atr: atr) }
+    }
+
+    @Test func aNonSSCCardIsNamedAsSuch() async throws {
+        let card = ScriptedCard(records: [:])
+        await card.configure { $0.isSSC = false }
+        do {
+            _ = try await SocialSecurityApplication(channel: card).read(atr: atr)
+            Issue.record("expected notSocialSecurityCard")
+        } catch let error as KioskError {
+            #expect(error.code == .notSocialSecurityCard)
+        }
+    }
+
+    @Test(arguments: [
+        (UInt16(0xEF06), UInt8(0x09), [UInt8]([0x09, 0x1E, 0xD5, 0xC5])),  // length claims 30, carries 2
+        (UInt16(0xEF05), UInt8(0x07), [UInt8]([0x17, 0x09] + Array("X00000019".utf8))),  // wrong tag
+        (UInt16(0xEF05), UInt8(0x06), [UInt8]([0x06, 0x04, 0x20, 0x2A, 0x13, 0x01])),  // not BCD
+        (UInt16(0xEF06), UInt8(0x08), [UInt8]([0x08, 0x02, 0x01, 0x02])),  // SSN not 18 ASCII
+    ])
+    func damagedRecordsAreACardProtocolError(ef: UInt16, tag: UInt8, record: [UInt8]) async throws {
+        var records = CardFixtures.records()
+        records[ef]![tag] = record
+        let card = ScriptedCard(records: records)
+        do {
+            _ = try await SocialSecurityApplication(channel: card).read(atr: atr)
+            Issue.record("expected a protocol error")
+        } catch let error as KioskError {
+            #expect(error.code == .cardProtocol, "\(error)")
+        }
+    }
+
+    @Test func cardPulledAfterEachAPDUIsReportedAsRemoved() async throws {
+        let complete = ScriptedCard(records: CardFixtures.records())
+        _ = try await SocialSecurityApplication(channel: complete).read(atr: atr)
+        let total = await complete.commands.count
+        #expect(total > 10)
+        for n in 0..<total {
+            let card = ScriptedCard(records: CardFixtures.records())
+            await card.configure { $0.removeAfter = n }
+            do {
+                _ = try await SocialSecurityApplication(channel: card).read(atr: atr)
+                Issue.record("read succeeded although the card left after \(n) APDUs")
+            } catch let error as KioskError {
+                #expect(error.code == .cardRemoved)
+            }
+        }
+    }
+
+    @Test func pinOutcomes() async throws {
+        let card = ScriptedCard(records: CardFixtures.records())
+        let app = SocialSecurityApplication(channel: card)
+        #expect(try await app.verifyPIN("123456") == .verified)
+        #expect(try await app.verifyPIN("000000") == .wrong(triesLeft: 2))
+        #expect(try await app.verifyPIN("000000") == .wrong(triesLeft: 1))
+        #expect(try await app.verifyPIN("000000") == .blocked)
+        #expect(try await app.verifyPIN("123456") == .blocked)
+        await #expect(throws: KioskError.self) { try await app.verifyPIN("12a4") }
+    }
+}
