@@ -1,1 +1,64 @@
-print("x")
+// virtual-ssc: a social security card on the other side of pcscd's vpcd driver, for tests and
+// demos of the kiosk's card reader. It never imports Kiosk* code: it is the independent peer.
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+// SIGTERM/SIGINT end the process; the kernel closes the socket and vpcd reports the card removed.
+signal(SIGTERM) { _ in _exit(0) }
+signal(SIGINT) { _ in _exit(0) }
+signal(SIGPIPE, SIG_IGN)
+
+func fail(_ message: String, code: Int32) -> Never {
+    Log.line(message)
+    exit(code)
+}
+
+let options: Options
+do {
+    options = try Options.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    if error.description == Options.usage {
+        print(Options.usage)
+        exit(0)
+    }
+    fail("\(error.description)\n\(Options.usage)", code: 64)
+}
+
+if let directory = options.peopleDirectory {
+    let url = directory.isEmpty ? Profile.searchDirectories().last ?? URL(fileURLWithPath: ".") : URL(fileURLWithPath: directory)
+    do {
+        print(try Person.json(try Person.list(directory: url)), terminator: "")
+        exit(0)
+    } catch {
+        fail("\(error)", code: 1)
+    }
+}
+
+let image: CardImage
+do {
+    let url = try Profile.resolve(options.profile)
+    image = try CardImage(try Profile.load(from: url))
+} catch {
+    fail("profile \(options.profile): \(error)", code: 1)
+}
+
+let link: VpcdLink
+do {
+    link = try VpcdLink.open(host: options.host, port: options.port)
+} catch {
+    fail(error.description, code: 2)
+}
+
+let t0 = image.t0 || options.forceT0
+if !options.quiet {
+    Log.line("card '\(options.profile)' connected to vpcd at \(options.host):\(options.port) (gen \(image.generation)\(t0 ? ", T=0" : ""))")
+}
+let server = CardServer(
+    link: link, card: VirtualCard(image: image, t0: t0),
+    faults: CardServer.Faults(removeAfter: options.removeAfter, delayMilliseconds: options.delayMilliseconds), quiet: options.quiet)
+exit(server.run())

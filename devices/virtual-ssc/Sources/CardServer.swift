@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Serves one card session over vpcd: control messages, APDUs, the injected faults and the log.
+final class CardServer {
+    struct Faults {
+        /// After answering this many command APDUs, drop the connection instead of answering the next.
+        var removeAfter: Int?
+        var delayMilliseconds = 0
+    }
+
+    private let link: VpcdLink
+    private var card: VirtualCard
+    private let faults: Faults
+    private let quiet: Bool
+    private var answered = 0
+
+    init(link: VpcdLink, card: VirtualCard, faults: Faults, quiet: Bool) {
+        self.link = link
+        self.card = card
+        self.faults = faults
+        self.quiet = quiet
+    }
+
+    /// Runs until the card is removed by the fault (returns 0) or vpcd goes away (returns 1).
+    func run() -> Int32 {
+        // vpcd serves one card per port: a second client waits in the backlog and hears nothing.
+        // pcscd polls the ATR within a second, so silence means the reader is taken.
+        if !link.waitReadable(seconds: 3) {
+            Log.line("no message from vpcd after 3 s: is another card already in this reader? still waiting")
+        }
+        while true {
+            let message: [UInt8]
+            do {
+                guard let received = try link.receiveMessage() else {
+                    Log.line("vpcd closed the connection (pcscd stopped?)")
+                    return 1
+                }
+                message = received
+                if message.count > 1 {
+                    guard try answerAPDU(message) else { return 0 }
+                } else if let control = message.first {
+                    try handleControl(control)
+                }
+            } catch {
+                Log.line("\(error)")
+                return 1
+            }
+        }
+    }
+
+    /// vpcd control bytes: 0 power off, 1 power on, 2 reset, 4 "send the ATR" (also its presence poll).
+    private func handleControl(_ control: UInt8) throws(VpcdLink.LinkError) {
+        switch control {
+        case 0x00, 0x01, 0x02:
+            card.reset()
+            if !quiet { Log.line(["power off", "power on", "reset"][Int(control)]) }
+        case 0x04:
+            try link.sendMessage(card.image.atr)
+        default:
+            Log.line("unknown vpcd control byte \(control), ignored")
+        }
+    }
+
+    /// Answers one command APDU; false when the remove fault fires instead.
+    private func answerAPDU(_ command: [UInt8]) throws(VpcdLink.LinkError) -> Bool {
+        // vpcd (3.3) turns the closed socket into an empty answer for the command in flight; the
+        // next transmit fails and pcscd then reports the card removed.
+        if let limit = faults.removeAfter, answered >= limit {
+            Log.line("fault: card removed after \(answered) APDUs, before answering \(Hex.string(command))")
+            link.disconnect()
+            return false
+        }
+        let response = card.respond(to: command).bytes
+        if faults.delayMilliseconds > 0 { usleep(UInt32(faults.delayMilliseconds) * 1000) }
+        try link.sendMessage(response)
+        answered += 1
+        // Hex only: the holder's data stays encoded in the log.
+        if !quiet { Log.line("\(Hex.string(command)) -> \(Hex.string(response))") }
+        return true
+    }
+}
+
+/// One line per event on stderr, written straight to fd 2 so lines are not buffered or interleaved.
+enum Log {
+    static func line(_ text: String) {
+        let bytes = Array("virtual-ssc: \(text)\n".utf8)
+        _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    }
+}
