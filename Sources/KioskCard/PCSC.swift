@@ -169,13 +169,17 @@ final class PCSCCardHandle {
         let rv = command.withUnsafeBufferPointer { cmd in
             SCardTransmit(handle, &pci, cmd.baseAddress, DWORD(cmd.count), nil, &response, &length)
         }
-        guard rv == PCSCCode.success else {
-            // A card pulled mid-exchange shows as removed, reset, or a transport error; ask the
-            // reader which it was so the caller can tell the citizen the right thing.
-            if rv == PCSCCode.removedCard || rv == PCSCCode.resetCard || rv == PCSCCode.noSmartcard || !cardPresent() {
+        // A card pulled mid-exchange shows in many ways: removed or reset, "transaction failed",
+        // or an empty answer (vpcd). pcscd notices the absence only at its next presence poll,
+        // so ask the reader for a while before calling it anything but removed.
+        if rv == PCSCCode.removedCard || rv == PCSCCode.resetCard || rv == PCSCCode.noSmartcard {
+            throw KioskError(.cardRemoved, "the card was removed during the read")
+        }
+        if rv != PCSCCode.success || length < 2 {
+            if cardLeft(within: .milliseconds(1500)) {
                 throw KioskError(.cardRemoved, "the card was removed during the read")
             }
-            throw pcscError(rv, "SCardTransmit")
+            if rv != PCSCCode.success { throw pcscError(rv, "SCardTransmit") }
         }
         return Array(response.prefix(Int(length)))
     }
@@ -189,6 +193,16 @@ final class PCSCCardHandle {
         var nameLength: DWORD = 0
         let rv = SCardStatus(handle, nil, &nameLength, &state, &proto, &atr, &atrLength)
         return rv == PCSCCode.success && (UInt(state) & UInt(SCARD_PRESENT)) != 0
+    }
+
+    /// Polls the reader until the card is seen gone (true) or `limit` passes (false).
+    func cardLeft(within limit: Duration) -> Bool {
+        let deadline = ContinuousClock.now + limit
+        repeat {
+            if !cardPresent() { return true }
+            usleep(50_000)
+        } while ContinuousClock.now < deadline
+        return false
     }
 
     /// The ATR of the connected card.

@@ -68,7 +68,9 @@ public struct StatusScreenService: Service {
     }
 
     static func clock() -> String {
-        Date.now.formatted(
-            .dateTime.year().month(.twoDigits).day(.twoDigits).hour(.twoDigits(amPM: .omitted)).minute(.twoDigits).second(.twoDigits))
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return formatter.string(from: .now)
     }
 }

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+/// A real terminal for tests: a detached tmux session on a socket of its own (`tmux -L`), so
+/// tests never touch a developer's tmux. Driven by send-keys, read by capture-pane.
+struct TmuxSession: Sendable {
+    let socket: String
+    let session = "kiosk"
+
+    static func start(command: [String], columns: Int, rows: Int, environment: [String: String] = [:]) async throws -> TmuxSession {
+        let t = TmuxSession(socket: "kiosk-test-\(UUID().uuidString.prefix(8))")
+        let env = ["LANG=C.UTF-8", "LC_ALL=C.UTF-8"] + environment.map { "\($0)=\($1)" }
+        let shell = "env " + (env + command).map(quote).joined(separator: " ")
+        let out = try await Rigs.tool(
+            "tmux", ["-L", t.socket, "-f", "/dev/null", "new-session", "-d", "-s", t.session, "-x", "\(columns)", "-y", "\(rows)", shell])
+        guard out.exitCode == 0 else { throw TmuxError(message: "tmux new-session failed: \(out.stderr)") }
+        return t
+    }
+
+    func capture() async throws -> String {
+        try await Rigs.tool("tmux", ["-L", socket, "capture-pane", "-p", "-t", session]).stdout
+    }
+
+    func sendKeys(_ keys: String...) async throws {
+        _ = try await Rigs.tool("tmux", ["-L", socket, "send-keys", "-t", session] + keys)
+    }
+
+    func resize(columns: Int, rows: Int) async throws {
+        _ = try await Rigs.tool("tmux", ["-L", socket, "resize-window", "-t", session, "-x", "\(columns)", "-y", "\(rows)"])
+    }
+
+    /// Polls the screen until `condition` holds; fails with the last screen otherwise.
+    func waitFor(timeout: Duration, _ condition: (String) -> Bool) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        var last = ""
+        while ContinuousClock.now < deadline {
+            last = try await capture()
+            if condition(last) { return last }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("screen did not reach the expected state within \(timeout); last screen:\n\(last)")
+        throw TmuxError(message: "timeout")
+    }
+
+    func kill() async {
+        _ = try? await Rigs.tool("tmux", ["-L", socket, "kill-server"])
+    }
+
+    private static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+}
+
+struct TmuxError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
