@@ -114,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk-bench",
             dependencies: [
-                "KioskCore", "KioskCard",
+                "KioskCore", "KioskCard", "KioskStore", "KioskPrint", "KioskHub", "KioskHubSim", "KioskConsole", "KioskDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], swiftSettings: strict),
 
@@ -128,7 +128,10 @@ let package = Package(
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore", "KioskTesting"]),
         .testTarget(
             name: "KioskCardTests", dependencies: ["KioskCard", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "KioskConsoleTests", dependencies: ["KioskConsole"]),
+        .testTarget(name: "KioskConsoleTests", dependencies: ["KioskConsole", "KioskTesting"]),
+        .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskCore"]),
+        .testTarget(name: "KioskPrintTests", dependencies: ["KioskPrint", "KioskCore"]),
+        .testTarget(name: "KioskHubTests", dependencies: ["KioskHub", "KioskHubSim", "KioskCore"]),
         .testTarget(name: "KioskDaemonTests", dependencies: ["KioskDaemon", "KioskTesting"]),
         .testTarget(
             name: "KioskIntegrationTests",
