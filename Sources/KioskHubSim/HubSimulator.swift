@@ -1,38 +1,68 @@
 import Foundation
 import Hummingbird
+import HummingbirdTLS
+import NIOCore
+import NIOSSL
+import ServiceLifecycle
 
-/// The reference hub: the contract of docs/hub-contract.md over real HTTP on loopback, for the
-/// demo and the integration tests. It never imports the kiosk's modules: it is the other side.
+/// The reference hub: the contract of docs/hub-contract.md (docs/hub-api.yaml) over real HTTP
+/// or HTTPS on loopback, for the demo and the integration tests. It never imports the kiosk's
+/// modules: it is the other side.
 public enum HubSimulator {
     public struct Options: Sendable {
         public var host: String
         public var port: Int
+        public var seedPath: String
+        /// PEM files for HTTPS; nil serves plain HTTP (loopback tests and the demo).
+        public var tlsCertificate: String?
+        public var tlsKey: String?
+        /// With HTTPS: require client certificates signed by this CA (mTLS).
+        public var clientCA: String?
 
-        public init(host: String = "127.0.0.1", port: Int = 8480) {
+        public init(
+            host: String = "127.0.0.1", port: Int = 8480, seedPath: String = HubSeed.defaultPath(), tlsCertificate: String? = nil,
+            tlsKey: String? = nil, clientCA: String? = nil
+        ) {
             self.host = host
             self.port = port
+            self.seedPath = seedPath
+            self.tlsCertificate = tlsCertificate
+            self.tlsKey = tlsKey
+            self.clientCA = clientCA
         }
     }
 
-    /// The simulator as a Hummingbird application. `onRunning` receives the bound port (useful
+    /// The simulator as a service (a Hummingbird application). `onRunning` receives the bound port (useful
     /// with port 0 in tests).
     public static func buildApplication(
         _ options: Options,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
-        let router = Router()
-        router.get("/v1/health") { _, _ -> HealthResponse in
-            HealthResponse(status: "ok", time: Date.now.formatted(.iso8601))
+    ) throws -> any Service {
+        let state = HubState(seed: try HubSeed.load(path: options.seedPath))
+        let router = Router(context: SimRequestContext.self)
+        router.add(middleware: FaultMiddleware(state: state))
+        router.get("/v1/health") { _, _ -> SimReply in
+            struct Health: Encodable { var status = "ok"; var time = rfc3339(.now) }
+            return Reply.json(.ok, Health())
         }
-        return Application(
-            router: router,
-            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "kiosk-hub-sim"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? options.port) }
-        )
-    }
-}
+        addSubjectRoutes(router, state: state)
+        addVerificationRoutes(router, state: state)
+        addJournalRoutes(router, state: state)
+        addControlRoutes(router, state: state)
 
-struct HealthResponse: ResponseEncodable {
-    var status: String
-    var time: String
+        let configuration = ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: "kiosk-hub-sim")
+        let running: @Sendable (any Channel) async -> Void = { channel in await onRunning(channel.localAddress?.port ?? options.port) }
+        if let cert = options.tlsCertificate, let key = options.tlsKey {
+            var tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(cert).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+            if let ca = options.clientCA {
+                tls.certificateVerification = .noHostnameVerification
+                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(ca))
+            }
+            return Application(
+                router: router, server: try .tls(.http1(), tlsConfiguration: tls), configuration: configuration, onServerRunning: running)
+        }
+        return Application(router: router, configuration: configuration, onServerRunning: running)
+    }
 }

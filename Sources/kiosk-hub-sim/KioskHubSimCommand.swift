@@ -1,6 +1,8 @@
 import ArgumentParser
-import Hummingbird
 import KioskHubSim
+import Logging
+import ServiceLifecycle
+import UnixSignals
 
 /// kiosk-hub-sim: the reference hub on loopback.
 @main
@@ -15,10 +17,19 @@ struct KioskHubSimCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on; loopback unless you mean otherwise.")
     var host: String = "127.0.0.1"
 
+    @Option(help: "Citizens seed file.") var seed: String = HubSeed.defaultPath()
+    @Option(help: "Serve HTTPS with this PEM certificate (needs --tls-key).") var tlsCert: String?
+    @Option(help: "PEM private key for --tls-cert.") var tlsKey: String?
+    @Option(help: "With HTTPS, require client certificates from this CA (mTLS).") var clientCa: String?
+
     func run() async throws {
-        let app = HubSimulator.buildApplication(.init(host: host, port: port)) { port in
-            print("kiosk-hub-sim: listening on http://\(host):\(port)/")
+        let scheme = tlsCert == nil ? "http" : "https"
+        let options = HubSimulator.Options(host: host, port: port, seedPath: seed, tlsCertificate: tlsCert, tlsKey: tlsKey, clientCA: clientCa)
+        let app = try HubSimulator.buildApplication(options) { port in
+            print("kiosk-hub-sim: listening on \(scheme)://\(host):\(port)/")
         }
-        try await app.runService()
+        let group = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "kiosk-hub-sim")))
+        try await group.run()
     }
 }

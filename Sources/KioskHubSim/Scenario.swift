@@ -1,0 +1,31 @@
+/// The fault scenario the tests set through POST /sim/scenario: added latency, and faults for
+/// the next N requests to /v1 (health excluded unless `includeHealth`).
+struct Scenario: Codable, Sendable {
+    enum Fault: String, Codable, Sendable {
+        case serverError = "5xx"
+        case rateLimited = "429"
+        case malformedJSON = "malformed-json"
+        case dropConnection = "drop"
+        case wrongContentType = "wrong-content-type"
+        case invalidUTF8 = "invalid-utf8"
+        case hugeBody = "huge-body"
+    }
+
+    var latencyMs: Int = 0
+    var fault: Fault?
+    /// How many requests the fault applies to (then it clears itself); -1 = until reset.
+    var count: Int = 1
+    var retryAfterSeconds: Int = 1
+    var includeHealth = false
+    /// Face decision for every session (`passed` or a reasonCode), overriding the seed.
+    var face: String?
+    var expireSessions = false
+    var decisionDelayMs = 300
+
+    mutating func takeFault() -> Fault? {
+        guard let fault, count != 0 else { return nil }
+        if count > 0 { count -= 1 }
+        if count == 0 { self.fault = nil }
+        return fault
+    }
+}
