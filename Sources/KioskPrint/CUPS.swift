@@ -46,6 +46,54 @@ final class CUPSConnection {
         }
         return result
     }
+
+    /// Sends an IPP request with a document (Print-Job): the request, then the bytes, then the
+    /// response. libcups keeps the request; it is freed here.
+    func perform(_ request: IPPRequest, resource: String, document: [UInt8]) throws(KioskError) -> IPPResponse {
+        let ipp = request.take()
+        defer { if let ipp { ippDelete(ipp) } }
+        var status = cupsSendRequest(http, ipp, resource, document.count)
+        if status == HTTP_STATUS_CONTINUE {
+            status = document.withUnsafeBufferPointer { buf in
+                buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { cupsWriteRequestData(http, $0, buf.count) }
+            }
+        }
+        guard status == HTTP_STATUS_CONTINUE || status == HTTP_STATUS_OK else {
+            let message = cupsLastErrorString().map { String(cString: $0) } ?? "HTTP \(status.rawValue)"
+            throw KioskError(.cupsUnavailable, "sending the document to cupsd failed: \(message)")
+        }
+        let response = cupsGetResponse(http, resource)
+        let ippStatus = cupsLastError()
+        let message = cupsLastErrorString().map { String(cString: $0) } ?? "unknown error"
+        guard let response else { throw KioskError(.cupsUnavailable, "cupsd did not answer the print request: \(message)") }
+        let result = IPPResponse(response)
+        guard ippStatus.rawValue < 0x0100 else { throw KioskError(.printer, "cupsd refused the job: \(message)") }
+        return result
+    }
+
+    /// scheme, host, port and resource of an ipp:// URI (a queue's device-uri).
+    static func separate(uri: String) -> (scheme: String, host: String, port: Int32, resource: String)? {
+        var scheme = [CChar](repeating: 0, count: 32)
+        var user = [CChar](repeating: 0, count: 256)
+        var host = [CChar](repeating: 0, count: 256)
+        var resource = [CChar](repeating: 0, count: 1024)
+        var port: Int32 = 0
+        let status = httpSeparateURI(
+            HTTP_URI_CODING_ALL, uri, &scheme, Int32(scheme.count), &user, Int32(user.count), &host, Int32(host.count), &port,
+            &resource, Int32(resource.count))
+        guard status.rawValue >= HTTP_URI_STATUS_OK.rawValue else { return nil }
+        return (String(cString: scheme), String(cString: host), port, String(cString: resource))
+    }
+
+    /// The user libcups sends as requesting-user-name (the job owner cupsd checks on cancel).
+    static var user: String { String(cString: cupsUser()) }
+
+    /// SHA-256 of bytes as lowercase hex, by libcups (KioskPrint has no crypto library).
+    static func sha256Hex(_ bytes: [UInt8]) -> String {
+        var hash = [UInt8](repeating: 0, count: 32)
+        let n = bytes.withUnsafeBytes { cupsHashData("sha2-256", $0.baseAddress, bytes.count, &hash, hash.count) }
+        return hash.prefix(max(0, Int(n))).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
 }
 
 /// An IPP request being built. Owns its ipp_t until `perform` hands it to libcups.
@@ -57,6 +105,27 @@ final class IPPRequest {
 
     func add(_ name: String, uri: String) {
         ippAddString(ipp, IPP_TAG_OPERATION, IPP_TAG_URI, name, nil, uri)
+    }
+
+    func add(_ name: String, name value: String) {
+        ippAddString(ipp, IPP_TAG_OPERATION, IPP_TAG_NAME, name, nil, value)
+    }
+
+    func add(_ name: String, mimeType: String) {
+        ippAddString(ipp, IPP_TAG_OPERATION, IPP_TAG_MIMETYPE, name, nil, mimeType)
+    }
+
+    func add(_ name: String, integer: Int) {
+        ippAddInteger(ipp, IPP_TAG_OPERATION, IPP_TAG_INTEGER, name, Int32(integer))
+    }
+
+    func add(_ name: String, keyword: String) {
+        ippAddString(ipp, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, name, nil, keyword)
+    }
+
+    /// A job template attribute (media), in the job group.
+    func addJob(_ name: String, keyword: String) {
+        ippAddString(ipp, IPP_TAG_JOB, IPP_TAG_KEYWORD, name, nil, keyword)
     }
 
     func add(_ name: String, keywords: [String]) {

@@ -1,0 +1,95 @@
+/// What a printer can do for a citizen right now, in the few words the session engine and the
+/// screen need. Mapped from IPP printer-state and printer-state-reasons (RFC 8011 §5.4.12); the
+/// raw values stay in `PrinterSnapshot` for technicians.
+public enum PrinterCondition: String, Sendable, Equatable, Codable, CaseIterable {
+    case ready
+    /// Prints, but the roll or tray is nearly empty: fine for this citizen, call a technician.
+    case paperLow = "paper-low"
+    case paperOut = "paper-out"
+    case jammed
+    case doorOpen = "door-open"
+    /// The printer (or cupsd) does not answer.
+    case offline
+    /// The CUPS queue is stopped or not accepting jobs: nothing prints until a technician resumes it.
+    case stopped
+
+    /// True when a job sent now will come out of the printer.
+    public var canPrint: Bool { self == .ready || self == .paperLow }
+
+    /// The condition for a printer-state (3 idle, 4 processing, 5 stopped) and its reasons.
+    /// Reasons carry a severity suffix (`-error`, `-warning`, `-report`) that printers choose
+    /// differently (ippeveprinter says `media-empty-warning` while a job waits), so the suffix is
+    /// ignored: an empty roll is an empty roll. The most actionable fault wins.
+    public static func from(state: String, reasons: [String], acceptingJobs: Bool = true) -> PrinterCondition {
+        let bare = Set(reasons.map(Self.stripSeverity))
+        if bare.contains("offline") || bare.contains("shutdown") || bare.contains("connecting-to-device")
+            || bare.contains("timed-out")
+        {
+            return .offline
+        }
+        if bare.contains("media-jam") || bare.contains("input-tray-missing") { return .jammed }
+        if bare.contains("door-open") || bare.contains("cover-open") || bare.contains("interlock-open") { return .doorOpen }
+        if bare.contains("media-empty") || bare.contains("media-needed") { return .paperOut }
+        if state == "stopped" || state == "5" || bare.contains("paused") || !acceptingJobs { return .stopped }
+        if bare.contains("media-low") { return .paperLow }
+        return .ready
+    }
+
+    static func stripSeverity(_ reason: String) -> String {
+        for suffix in ["-error", "-warning", "-report"] where reason.hasSuffix(suffix) {
+            return String(reason.dropLast(suffix.count))
+        }
+        return reason
+    }
+}
+
+/// One reading of a printer: what the session engine decides on, and what `kioskctl printer list`
+/// shows. Queue facts come from cupsd; state, reasons and media from the printer itself, because
+/// cupsd does not poll an idle printer and would say "idle, none" with the roll empty.
+public struct PrinterSnapshot: Sendable, Equatable, Codable {
+    /// The CUPS queue.
+    public var queue: String
+    public var condition: PrinterCondition
+    /// `idle`, `processing`, `stopped`, or `unknown` when nobody answered.
+    public var state: String
+    /// The union of the queue's and the printer's printer-state-reasons, `none` left out, sorted.
+    public var reasons: [String]
+    /// media-ready: what is loaded.
+    public var media: [String]
+    /// Supply levels (marker-names with marker-levels, percent; -1 unknown). Empty when the
+    /// printer reports none.
+    public var markers: [PrinterMarker]
+    public var acceptingJobs: Bool
+    public var queuedJobs: Int
+    /// Why the printer is offline, in plain words, when it is.
+    public var detail: String?
+
+    public init(
+        queue: String, condition: PrinterCondition, state: String, reasons: [String], media: [String] = [],
+        markers: [PrinterMarker] = [], acceptingJobs: Bool = true, queuedJobs: Int = 0, detail: String? = nil
+    ) {
+        self.queue = queue
+        self.condition = condition
+        self.state = state
+        self.reasons = reasons
+        self.media = media
+        self.markers = markers
+        self.acceptingJobs = acceptingJobs
+        self.queuedJobs = queuedJobs
+        self.detail = detail
+    }
+
+    /// What a printer that cannot be reached looks like.
+    public static func offline(queue: String, detail: String) -> PrinterSnapshot {
+        PrinterSnapshot(queue: queue, condition: .offline, state: "unknown", reasons: [], acceptingJobs: false, detail: detail)
+    }
+}
+
+public struct PrinterMarker: Sendable, Equatable, Codable {
+    public var name: String
+    public var level: Int
+    public init(name: String, level: Int) {
+        self.name = name
+        self.level = level
+    }
+}

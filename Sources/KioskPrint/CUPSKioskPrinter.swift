@@ -1,0 +1,238 @@
+import Foundation
+import KioskCore
+
+/// A kiosk printer behind a CUPS queue: status (polled from the printer itself on an interval and
+/// on demand, streamed to subscribers), submission with the PrintRequestLog written first, jobs
+/// followed to their final state, and reconciliation after a restart. The blocking libcups calls
+/// run in `CUPSQueue` on a thread of its own; this actor only awaits.
+public actor CUPSKioskPrinter: KioskPrinter {
+    public nonisolated let queue: String
+    private let backend: any PrintQueueBackend
+    private let log: any PrintRequestLog
+    private let pollInterval: Duration
+    private let jobPollInterval: Duration
+    private var subscribers: [UUID: AsyncStream<PrinterSnapshot>.Continuation] = [:]
+    private var poller: Task<Void, Never>?
+    private var last: PrinterSnapshot?
+
+    /// - Parameters:
+    ///   - pollInterval: how often subscribers' status is refreshed from the printer.
+    ///   - jobPollInterval: how often a followed job is asked for (cupsd's IPP backend itself
+    ///     polls the printer about once a second).
+    public init(
+        queue: String, log: any PrintRequestLog, timeoutMs: Int32 = 5000, pollInterval: Duration = .seconds(2),
+        jobPollInterval: Duration = .milliseconds(250)
+    ) {
+        self.init(
+            queue: queue, backend: CUPSQueue(queue: queue, timeoutMs: timeoutMs), log: log, pollInterval: pollInterval,
+            jobPollInterval: jobPollInterval)
+    }
+
+    init(queue: String, backend: any PrintQueueBackend, log: any PrintRequestLog, pollInterval: Duration, jobPollInterval: Duration) {
+        self.queue = queue
+        self.backend = backend
+        self.log = log
+        self.pollInterval = pollInterval
+        self.jobPollInterval = jobPollInterval
+    }
+
+    // MARK: status
+
+    public func status() async -> PrinterSnapshot {
+        let snapshot = await backend.snapshot()
+        publish(snapshot)
+        return snapshot
+    }
+
+    public nonisolated func statusUpdates() -> AsyncStream<PrinterSnapshot> {
+        let (stream, continuation) = AsyncStream.makeStream(of: PrinterSnapshot.self, bufferingPolicy: .bufferingNewest(8))
+        let id = UUID()
+        continuation.onTermination = { _ in Task { await self.unsubscribe(id) } }
+        Task { await self.subscribe(id, continuation) }
+        return stream
+    }
+
+    private func subscribe(_ id: UUID, _ continuation: AsyncStream<PrinterSnapshot>.Continuation) async {
+        subscribers[id] = continuation
+        if let last { continuation.yield(last) }
+        if poller == nil {
+            poller = Task { [pollInterval] in
+                while !Task.isCancelled {
+                    _ = await self.status()
+                    try? await Task.sleep(for: pollInterval)
+                }
+            }
+        }
+    }
+
+    private func unsubscribe(_ id: UUID) {
+        subscribers[id] = nil
+        if subscribers.isEmpty {
+            poller?.cancel()
+            poller = nil
+        }
+    }
+
+    /// Sends a snapshot to subscribers when it differs from the last one sent.
+    private func publish(_ snapshot: PrinterSnapshot) {
+        guard snapshot != last else { return }
+        last = snapshot
+        for continuation in subscribers.values { continuation.yield(snapshot) }
+    }
+
+    // MARK: jobs
+
+    public func submit(_ submission: PrintSubmission) async throws -> PrintJobStatus {
+        try await withContext("printing \(submission.kind.rawValue) on \(queue)") {
+            // Refuse before anything is recorded or sent: nothing was promised yet, and the
+            // citizen hears now, not after a job that cannot come out.
+            let now = await status()
+            guard now.condition.canPrint else {
+                throw KioskError(.printer, Self.refusal(now))
+            }
+            let supported = (try? await backend.supportedMedia()) ?? []
+            let media = submission.media.first { supported.contains($0) }
+            let request = PrintRequest(
+                id: submission.requestId, kind: submission.kind, printer: queue, sessionId: submission.sessionId,
+                documentSHA256: CUPSConnection.sha256Hex(submission.pdf), pages: submission.pages,
+                createdAt: Date.now.formatted(.iso8601), safeToRetry: submission.safeToRetry)
+            try await log.recordRequest(request)
+            let job = try await backend.printJob(name: submission.jobName, media: media, pdf: submission.pdf)
+            try await log.attachJob(requestId: submission.requestId, printer: queue, jobId: job.jobId)
+            return job
+        }
+    }
+
+    public nonisolated func follow(jobId: Int, requestId: String) -> AsyncThrowingStream<PrintJobProgress, any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    try await self.run(jobId: jobId, requestId: requestId) { continuation.yield($0) }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    private func run(jobId: Int, requestId: String, yield: (PrintJobProgress) -> Void) async throws {
+        var previous: PrintJobProgress?
+        var printer = await status()
+        var round = 0
+        while true {
+            try Task.checkCancellation()
+            guard let job = try await backend.job(jobId) else {
+                try await log.finish(requestId: requestId, outcome: .missing)
+                throw KioskError(.printer, "CUPS has no record of job \(jobId) on \(queue)")
+            }
+            // The printer is asked every fourth round while the job moves, every round while it
+            // is held, so a fixed fault shows within a round.
+            if round > 0 && (round % 4 == 0 || previous?.isHeld == true) && !job.state.isFinal { printer = await status() }
+            let progress = PrintJobProgress(job: job, printer: printer)
+            if progress != previous { yield(progress) }
+            previous = progress
+            if job.state.isFinal {
+                try await log.finish(requestId: requestId, outcome: Self.outcome(job.state))
+                return
+            }
+            round += 1
+            try await Task.sleep(for: jobPollInterval)
+        }
+    }
+
+    public func cancel(jobId: Int, requestId: String) async throws {
+        try await withContext("cancelling job \(jobId) on \(queue)") {
+            do {
+                try await backend.cancel(jobId)
+            } catch let error as KioskError {
+                // A job that ended meanwhile cannot be cancelled: close it by what it became.
+                guard let job = try await backend.job(jobId), job.state.isFinal else { throw error }
+                try await log.finish(requestId: requestId, outcome: Self.outcome(job.state))
+                return
+            }
+            try await log.finish(requestId: requestId, outcome: .cancelled)
+        }
+    }
+
+    public func resume() async throws {
+        try await withContext("resuming \(queue)") { try await backend.resume() }
+        _ = await status()
+    }
+
+    // MARK: reconciliation
+
+    public func reconcile() async throws -> [PrintReconciliation] {
+        try await withContext("reconciling print requests of \(queue)") {
+            var results: [PrintReconciliation] = []
+            for request in try await log.openRequests() where request.printer == queue {
+                results.append(try await reconcile(request))
+            }
+            return results
+        }
+    }
+
+    private func reconcile(_ request: PrintRequest) async throws -> PrintReconciliation {
+        var job: PrintJobStatus?
+        if let id = request.jobId {
+            job = try await backend.job(id)
+        } else if let found = try await backend.jobs(named: "kioskd-\(request.id)").last {
+            // Sent, but the crash came before its id was recorded.
+            job = found
+            try await log.attachJob(requestId: request.id, printer: queue, jobId: found.jobId)
+        }
+        guard let job else {
+            try await log.finish(requestId: request.id, outcome: .missing)
+            return PrintReconciliation(request: request, finding: .missing, jobId: request.jobId, shouldReprint: request.safeToRetry)
+        }
+        let finding: PrintReconciliation.Finding
+        switch job.state {
+        case .completed: finding = .completed
+        case .aborted: finding = .aborted
+        case .cancelled: finding = .cancelled
+        case .pending, .held, .processing, .stopped:
+            return PrintReconciliation(request: request, finding: .stillInQueue, jobId: job.jobId, shouldReprint: false)
+        }
+        try await log.finish(requestId: request.id, outcome: Self.outcome(job.state))
+        return PrintReconciliation(
+            request: request, finding: finding, jobId: job.jobId, shouldReprint: finding != .completed && request.safeToRetry)
+    }
+
+    /// KioskError.during for this actor's own closures (which stay on the actor, never sent).
+    private func withContext<T>(_ context: String, _ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let error as KioskError { throw error.adding(context: context) }
+    }
+
+    static func outcome(_ state: PrintJobState) -> PrintOutcome {
+        switch state {
+        case .completed: .completed
+        case .cancelled: .cancelled
+        default: .aborted
+        }
+    }
+
+    /// Why a printer refuses a job, for the technician's log and the caller's screen choice.
+    static func refusal(_ snapshot: PrinterSnapshot) -> String {
+        let what: String =
+            switch snapshot.condition {
+            case .paperOut: "is out of paper"
+            case .jammed: "has a paper jam"
+            case .doorOpen: "has its door open"
+            case .offline: "does not answer" + (snapshot.detail.map { " (\($0))" } ?? "")
+            case .stopped: "is stopped in CUPS (cupsenable \(snapshot.queue), or kioskctl printer resume)"
+            case .ready, .paperLow: "is ready"
+            }
+        let reasons = snapshot.reasons.isEmpty ? "" : "; reasons: \(snapshot.reasons.joined(separator: ", "))"
+        return "printer \(snapshot.queue) \(what)\(reasons)"
+    }
+}
+
+/// The log for a technician's test page: nothing a citizen was promised, so nothing to keep.
+public struct UnrecordedPrintLog: PrintRequestLog {
+    public init() {}
+    public func recordRequest(_ request: PrintRequest) async throws {}
+    public func attachJob(requestId: String, printer: String, jobId: Int) async throws {}
+    public func finish(requestId: String, outcome: PrintOutcome) async throws {}
+    public func openRequests() async throws -> [PrintRequest] { [] }
+}
