@@ -1,0 +1,135 @@
+import Foundation
+import KioskCore
+
+/// Delivers the outbox to the hub: journal records in sequence order, in batches, then ratings
+/// in the order they were given. Sending is at least once (a crash between the hub storing a
+/// batch and our acknowledgement resends it); the hub's idempotency by `(kioskId, seq)` and
+/// `transactionId` makes delivery exactly once. Nothing is dropped: on failure the backlog
+/// waits, with exponential back-off and jitter, for as long as the hub stays away.
+///
+/// The daemon wraps `run()` in a Service; tests call `deliverPending()` step by step.
+public actor OutboxDeliverer {
+    public struct Policy: Sendable {
+        public var batchSize = 200
+        /// Wait between checks when nothing is pending.
+        public var idleInterval: Duration = .seconds(2)
+        /// First back-off after a failure; doubled per failure up to `maximumBackoff`.
+        public var initialBackoff: Duration = .milliseconds(500)
+        public var maximumBackoff: Duration = .seconds(60)
+        public init() {}
+    }
+
+    public struct Report: Sendable, Equatable {
+        public var journalRecords = 0
+        public var ratings = 0
+        public var isEmpty: Bool { journalRecords == 0 && ratings == 0 }
+    }
+
+    private let store: KioskStore
+    private let uplink: any JournalUplink
+    private let policy: Policy
+    private let sleep: @Sendable (Duration) async throws -> Void
+    private let random: @Sendable () -> Double
+    /// Failures in a row, for the back-off.
+    public private(set) var consecutiveFailures = 0
+
+    public init(
+        store: KioskStore, uplink: any JournalUplink, policy: Policy = Policy(),
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
+        self.store = store
+        self.uplink = uplink
+        self.policy = policy
+        self.sleep = sleep
+        self.random = random
+    }
+
+    /// Delivers until cancelled. Errors from the hub or the store never end the loop: they are
+    /// recorded and retried.
+    public func run() async {
+        while !Task.isCancelled {
+            do {
+                let report = try await deliverPending()
+                if report.isEmpty { try await sleep(policy.idleInterval) }
+            } catch is CancellationError {
+                return
+            } catch {
+                do { try await sleep(backoff()) } catch { return }
+            }
+        }
+    }
+
+    /// The wait before the next attempt: exponential in the failures so far, with "equal
+    /// jitter" (half fixed, half random) so a fleet of kiosks does not return to the hub in step.
+    public func backoff() -> Duration {
+        let exponent = min(max(consecutiveFailures - 1, 0), 20)
+        let full = min(policy.initialBackoff * (1 << exponent), policy.maximumBackoff)
+        return full / 2 + full / 2 * random()
+    }
+
+    /// Delivers everything pending now; throws at the first failure (after recording it).
+    @discardableResult
+    public func deliverPending() async throws -> Report {
+        var report = Report()
+        do {
+            report.journalRecords = try await deliverJournal()
+            report.ratings = try await deliverRatings()
+            consecutiveFailures = 0
+            return report
+        } catch {
+            consecutiveFailures += 1
+            throw error
+        }
+    }
+
+    private func deliverJournal() async throws -> Int {
+        var delivered = 0
+        while true {
+            try Task.checkCancellation()
+            let batch = try await store.pendingJournal(limit: policy.batchSize)
+            guard let first = batch.first, let last = batch.last else { return delivered }
+            let highest: Int
+            do {
+                highest = try await uplink.deliverJournal(batch)
+            } catch {
+                try await store.recordDeliveryFailure(.journal, error: Self.describe(error))
+                throw error
+            }
+            // The hub may hold more than this batch (a resend after a crash); never acknowledge
+            // beyond what we sent and know to be contiguous.
+            let acknowledged = min(highest, last.seq)
+            guard acknowledged >= first.seq else {
+                let error = KioskError(
+                    .hub, "the hub stored none of seq \(first.seq)…\(last.seq) (its highest contiguous seq is \(highest))")
+                try await store.recordDeliveryFailure(.journal, error: error.message)
+                throw error
+            }
+            try await store.acknowledgeJournal(through: acknowledged)
+            delivered += acknowledged - first.seq + 1
+        }
+    }
+
+    private func deliverRatings() async throws -> Int {
+        var delivered = 0
+        while true {
+            try Task.checkCancellation()
+            let pending = try await store.pendingRatings(limit: policy.batchSize)
+            if pending.isEmpty { return delivered }
+            for rating in pending {
+                do {
+                    try await uplink.deliverRating(rating)
+                } catch {
+                    try await store.recordDeliveryFailure(.ratings, error: Self.describe(error))
+                    throw error
+                }
+                try await store.markRatingDelivered(transactionId: rating.transactionId)
+                delivered += 1
+            }
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        (error as? KioskError)?.description ?? "\(error)"
+    }
+}
