@@ -141,13 +141,13 @@ let package = Package(
             name: "KioskCardTests", dependencies: ["KioskCard", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "KioskConsoleTests", dependencies: ["KioskConsole", "KioskTesting"]),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskCore"]),
-        .testTarget(name: "KioskPrintTests", dependencies: ["KioskPrint", "KioskCore"]),
+        .testTarget(name: "KioskPrintTests", dependencies: ["KioskPrint", "KioskCore", "KioskTesting"]),
         .testTarget(name: "KioskHubTests", dependencies: ["KioskHub", "KioskHubSim", "KioskCore"]),
         .testTarget(name: "KioskDaemonTests", dependencies: ["KioskDaemon", "KioskTesting"]),
         .testTarget(
             name: "KioskIntegrationTests",
             dependencies: [
-                "KioskCore", "KioskCard", "KioskPrint", "KioskHub", "KioskDaemon", "KioskHubSim",
+                "KioskCore", "KioskCard", "KioskPrint", "KioskHub", "KioskDaemon", "KioskHubSim", "KioskTesting",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Hummingbird", package: "hummingbird"),

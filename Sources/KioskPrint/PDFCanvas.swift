@@ -82,7 +82,10 @@ final class PDFCanvas {
         pango_layout_set_alignment(
             layout, style.align == .center ? PANGO_ALIGN_CENTER : style.align == .right ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT)
         pango_layout_set_text(layout, text, -1)
-        let unknown = pango_layout_get_unknown_glyphs_count(layout)
+        // Private-use code points (GBK's user-defined area on older cards holds rare name
+        // characters there) are not counted unknown by pango yet come out as nothing or a box.
+        let privateUse = text.unicodeScalars.filter { (0xE000...0xF8FF).contains($0.value) || $0.value >= 0xF0000 }.count
+        let unknown = Int(pango_layout_get_unknown_glyphs_count(layout)) + privateUse
         if unknown > 0 {
             g_object_unref(UnsafeMutableRawPointer(layout))
             // The characters themselves stay out of the message: the field may be a citizen's name.

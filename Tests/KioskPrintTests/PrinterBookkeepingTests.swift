@@ -1,0 +1,170 @@
+import KioskCore
+import KioskTesting
+import Testing
+
+@testable import KioskPrint
+
+/// A CUPS queue in memory: jobs, states and the printer's condition set by the test. It checks
+/// the log at the moment a job is sent, so "recorded before sent" is seen, not assumed.
+actor FakeQueue: PrintQueueBackend {
+    var condition = PrinterCondition.ready
+    var jobs: [Int: PrintJobStatus] = [:]
+    var names: [Int: String] = [:]
+    var nextId = 100
+    var sentWhileUnrecorded = false
+    var cancelled: [Int] = []
+    /// States a followed job goes through, one per poll.
+    var script: [Int: [PrintJobState]] = [:]
+    let log: InMemoryPrintRequestLog
+
+    init(log: InMemoryPrintRequestLog) { self.log = log }
+
+    func set(_ condition: PrinterCondition) { self.condition = condition }
+    func add(job id: Int, name: String, state: PrintJobState) {
+        jobs[id] = PrintJobStatus(jobId: id, state: state, reasons: [])
+        names[id] = name
+    }
+    func play(_ id: Int, _ states: [PrintJobState]) { script[id] = states }
+
+    func snapshot() async -> PrinterSnapshot {
+        PrinterSnapshot(queue: "q", condition: condition, state: condition == .ready ? "idle" : "processing", reasons: [])
+    }
+    func supportedMedia() async throws -> [String] { ["iso_a4_210x297mm"] }
+    func printJob(name: String, media: String?, pdf: [UInt8]) async throws -> PrintJobStatus {
+        let requestId = String(name.dropFirst("kioskd-".count))
+        if await log.requests[requestId] == nil { sentWhileUnrecorded = true }
+        nextId += 1
+        let status = PrintJobStatus(jobId: nextId, state: .pending, reasons: [], media: media)
+        jobs[nextId] = status
+        names[nextId] = name
+        return status
+    }
+    func job(_ id: Int) async throws -> PrintJobStatus? {
+        if var states = script[id], !states.isEmpty {
+            jobs[id]?.state = states.removeFirst()
+            script[id] = states
+        }
+        return jobs[id]
+    }
+    func jobs(named name: String) async throws -> [PrintJobStatus] {
+        jobs.values.filter { names[$0.jobId] == name }.sorted { $0.jobId < $1.jobId }
+    }
+    func cancel(_ id: Int) async throws {
+        cancelled.append(id)
+        jobs[id]?.state = .cancelled
+    }
+    func resume() async throws { condition = .ready }
+}
+
+@Suite struct PrinterBookkeepingTests {
+    let log: InMemoryPrintRequestLog
+    let queue: FakeQueue
+    let printer: CUPSKioskPrinter
+
+    init() {
+        log = InMemoryPrintRequestLog()
+        queue = FakeQueue(log: log)
+        printer = CUPSKioskPrinter(queue: "q", backend: queue, log: log, pollInterval: .milliseconds(20), jobPollInterval: .milliseconds(5))
+    }
+
+    static func submission(_ id: String, kind: PrintRequest.Kind = .receipt, safe: Bool = true) -> PrintSubmission {
+        PrintSubmission(
+            requestId: id, kind: kind, sessionId: "s1", pdf: Array("%PDF-1.4 test".utf8), pages: 1,
+            media: ["oe_roll-80mm", "iso_a4_210x297mm"], safeToRetry: safe)
+    }
+
+    @Test func aRequestIsRecordedBeforeItIsSentAndGetsItsJobId() async throws {
+        let job = try await printer.submit(Self.submission("r1"))
+        #expect(await queue.sentWhileUnrecorded == false)
+        #expect(await log.events == [.recorded("r1"), .attached("r1", jobId: job.jobId)])
+        #expect(job.media == "iso_a4_210x297mm", "the first media the queue supports")
+        let request = try #require(await log.requests["r1"])
+        #expect(request.documentSHA256.count == 64 && request.documentSHA256.allSatisfy { $0.isHexDigit })
+        #expect(request.jobId == job.jobId)
+    }
+
+    @Test(arguments: [PrinterCondition.paperOut, .jammed, .doorOpen, .offline, .stopped])
+    func aPrinterThatCannotPrintRefusesBeforeAnythingIsRecorded(condition: PrinterCondition) async throws {
+        await queue.set(condition)
+        let error = await #expect(throws: KioskError.self) { try await printer.submit(Self.submission("r2")) }
+        #expect(error?.code == .printer)
+        #expect(await log.events.isEmpty)
+        #expect(await queue.jobs.isEmpty)
+    }
+
+    @Test func followingAJobClosesItsRequestOnce() async throws {
+        let job = try await printer.submit(Self.submission("r3"))
+        await queue.play(job.jobId, [.pending, .processing, .processing, .completed])
+        let final = try await printer.waitForCompletion(jobId: job.jobId, requestId: "r3")
+        #expect(final.state == .completed)
+        #expect(await log.outcomes["r3"] == .completed)
+        #expect(try await log.openRequests().isEmpty)
+    }
+
+    @Test func aJobHeldByAnEmptyRollSaysSoAndCanBeCancelled() async throws {
+        let job = try await printer.submit(Self.submission("r4"))
+        await queue.play(job.jobId, Array(repeating: .processing, count: 1000))
+        await queue.set(.paperOut)
+        var held: PrintJobProgress?
+        for try await progress in printer.follow(jobId: job.jobId, requestId: "r4") where progress.isHeld {
+            held = progress
+            break
+        }
+        #expect(held?.printer.condition == .paperOut)
+        try await printer.cancel(jobId: job.jobId, requestId: "r4")
+        #expect(await queue.cancelled == [job.jobId])
+        #expect(await log.outcomes["r4"] == .cancelled)
+    }
+
+    @Test func statusUpdatesStartWithTheCurrentStateAndFollowChanges() async throws {
+        var updates = printer.statusUpdates().makeAsyncIterator()
+        #expect(await updates.next()?.condition == .ready)
+        await queue.set(.paperOut)
+        #expect(await updates.next()?.condition == .paperOut)
+        await queue.set(.ready)
+        #expect(await updates.next()?.condition == .ready)
+    }
+
+    @Test func reconcilingAfterARestart() async throws {
+        func request(_ id: String, jobId: Int?, kind: PrintRequest.Kind, safe: Bool) -> PrintRequest {
+            PrintRequest(
+                id: id, kind: kind, printer: "q", sessionId: nil, documentSHA256: "00", pages: 1, createdAt: "2026-11-22T02:00:00Z",
+                jobId: jobId, safeToRetry: safe)
+        }
+        let open = [
+            request("done", jobId: 1, kind: .receipt, safe: true),
+            request("aborted-receipt", jobId: 2, kind: .receipt, safe: true),
+            request("aborted-cert", jobId: 3, kind: .certificate, safe: false),
+            request("missing-receipt", jobId: 4, kind: .receipt, safe: true),
+            request("printing", jobId: 5, kind: .certificate, safe: false),
+            request("sent-unattached", jobId: nil, kind: .certificate, safe: false),
+            request("never-sent", jobId: nil, kind: .certificate, safe: false),
+            PrintRequest(
+                id: "other-queue", kind: .receipt, printer: "elsewhere", sessionId: nil, documentSHA256: "00", pages: 1,
+                createdAt: "2026-11-22T02:00:00Z", jobId: 9, safeToRetry: true),
+        ]
+        let log = InMemoryPrintRequestLog(open: open)
+        let queue = FakeQueue(log: log)
+        await queue.add(job: 1, name: "kioskd-done", state: .completed)
+        await queue.add(job: 2, name: "kioskd-aborted-receipt", state: .aborted)
+        await queue.add(job: 3, name: "kioskd-aborted-cert", state: .aborted)
+        await queue.add(job: 5, name: "kioskd-printing", state: .processing)
+        await queue.add(job: 7, name: "kioskd-sent-unattached", state: .completed)
+        let printer = CUPSKioskPrinter(queue: "q", backend: queue, log: log, pollInterval: .seconds(1), jobPollInterval: .milliseconds(5))
+
+        let results = Dictionary(uniqueKeysWithValues: try await printer.reconcile().map { ($0.request.id, $0) })
+        #expect(results.count == 7, "only this queue's requests")
+        #expect(results["done"]?.finding == .completed && results["done"]?.shouldReprint == false)
+        #expect(results["aborted-receipt"]?.finding == .aborted && results["aborted-receipt"]?.shouldReprint == true)
+        #expect(results["aborted-cert"]?.finding == .aborted && results["aborted-cert"]?.shouldReprint == false)
+        #expect(results["missing-receipt"]?.finding == .missing && results["missing-receipt"]?.shouldReprint == true)
+        #expect(results["printing"]?.finding == .stillInQueue)
+        #expect(results["sent-unattached"]?.finding == .completed && results["sent-unattached"]?.jobId == 7)
+        #expect(results["never-sent"]?.finding == .missing && results["never-sent"]?.shouldReprint == false)
+        #expect(await log.outcomes["done"] == .completed)
+        #expect(await log.outcomes["aborted-cert"] == .aborted)
+        #expect(await log.outcomes["missing-receipt"] == .missing)
+        #expect(await log.requests["sent-unattached"]?.jobId == 7)
+        #expect(try await log.openRequests().map(\.id) == ["printing", "other-queue"])
+    }
+}
