@@ -1,8 +1,23 @@
-/// The hub as the rest of the kiosk sees it. The adapter (KioskHub) speaks HTTPS; tests of
-/// logic use a fake.
+/// The hub as the rest of the kiosk sees it (docs/hub-contract.md). The adapter (KioskHub)
+/// speaks HTTPS; tests of logic use a fake. Errors: `HubProblem` for the hub's own answers,
+/// KioskError `.hubUnavailable` when it cannot be reached (or the breaker is open), `.hub` for
+/// answers that break the contract.
 public protocol HubClient: Sendable {
     /// GET /v1/health: the hub's own word that it is alive, and its clock.
     func health() async throws -> HubHealth
+    func resolveSubject(ssn: String, cardNumber: String, cardIdentifier: String) async throws -> HubSubject
+    func contributions(subjectRef: String, from: String, to: String) async throws -> [ContributionRow]
+    func pensionPayments(subjectRef: String, year: Int) async throws -> [PensionPayment]
+    /// `idempotencyKey` makes a retried request return the same certificate, never a second one.
+    func issueCertificate(subjectRef: String, months: Int, idempotencyKey: String) async throws -> HubCertificate
+    func createVerificationSession(purpose: String, subjectRef: String, consent: FaceConsent) async throws -> VerificationSession
+    /// Frames are sent once; the caller wipes them afterwards.
+    func submitEvidence(sessionId: String, frames: [[UInt8]]) async throws -> Int
+    func verificationState(sessionId: String) async throws -> VerificationState
+    func cancelVerification(sessionId: String) async throws
+    func submitRating(transactionId: String, service: String, score: Int, comment: String?) async throws
+    /// The breaker's view: up, degraded, down. The stream yields the current state first.
+    func statusUpdates() -> AsyncStream<HubStatus>
 }
 
 public struct HubHealth: Sendable, Equatable, Codable {

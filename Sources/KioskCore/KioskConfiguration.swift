@@ -15,6 +15,10 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
     public struct Hub: Sendable, Equatable, Codable {
         public var url: String = "http://127.0.0.1:8480/"
         public var timeoutSeconds: Double = 5
+        /// mTLS: this kiosk's certificate and key (PEM paths), and the CA pinned for the hub.
+        public var clientCertificate: String?
+        public var clientKey: String?
+        public var caCertificate: String?
         public init() {}
     }
 
@@ -64,6 +68,9 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
             errors.append("hub.url: an http:// or https:// URL")
         }
         if !(0.5...120).contains(hub.timeoutSeconds) { errors.append("hub.timeoutSeconds: 0.5 to 120") }
+        if (hub.clientCertificate == nil) != (hub.clientKey == nil) {
+            errors.append("hub.clientCertificate: give both clientCertificate and clientKey, or neither")
+        }
         if printers.receipt.isEmpty { errors.append("printers.receipt: a CUPS queue name") }
         if printers.certificate.isEmpty { errors.append("printers.certificate: a CUPS queue name") }
         if store.path.isEmpty { errors.append("store.path: a file path") }
@@ -100,6 +107,9 @@ extension KioskConfiguration.Hub {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         url = try c.decodeIfPresent(String.self, forKey: .url) ?? url
         timeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .timeoutSeconds) ?? timeoutSeconds
+        clientCertificate = try c.decodeIfPresent(String.self, forKey: .clientCertificate)
+        clientKey = try c.decodeIfPresent(String.self, forKey: .clientKey)
+        caCertificate = try c.decodeIfPresent(String.self, forKey: .caCertificate)
     }
 }
 

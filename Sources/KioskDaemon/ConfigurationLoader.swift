@@ -10,7 +10,7 @@ public enum ConfigurationLoader {
     static let allowedKeys: [String: Set<String>] = [
         "": ["kiosk", "hub", "card", "printers", "store", "console"],
         "kiosk": ["id", "hall", "locale"],
-        "hub": ["url", "timeoutSeconds"],
+        "hub": ["url", "timeoutSeconds", "clientCertificate", "clientKey", "caCertificate"],
         "card": ["reader"],
         "printers": ["receipt", "certificate"],
         "store": ["path"],

@@ -24,9 +24,7 @@ public enum KioskApp {
     public static func buildServiceGroup(_ options: Options, logger: Logger) throws -> ServiceGroup {
         let configuration = options.configuration
         let terminal = try TerminalOutput(ttyPath: options.ttyPath)
-        let hub = HTTPHubClient(
-            baseURL: configuration.hub.url, kioskId: configuration.kiosk.id,
-            requestTimeout: .milliseconds(Int64(configuration.hub.timeoutSeconds * 1000)), logger: logger)
+        let hub = try HTTPHubClient(hubClientConfiguration(configuration), logger: logger)
         let screen = StatusScreenService(
             configuration: configuration,
             readers: PCSCReaderDirectory(), printers: CUPSPrinterDirectory(),
@@ -36,5 +34,15 @@ public enum KioskApp {
                 services: [.init(service: screen)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
+    }
+
+    /// The hub client's settings from the kiosk configuration.
+    public static func hubClientConfiguration(_ configuration: KioskConfiguration) -> HubClientConfiguration {
+        var hub = HubClientConfiguration(baseURL: configuration.hub.url, kioskId: configuration.kiosk.id)
+        hub.requestTimeout = .milliseconds(Int64(configuration.hub.timeoutSeconds * 1000))
+        hub.clientCertificatePath = configuration.hub.clientCertificate
+        hub.clientKeyPath = configuration.hub.clientKey
+        hub.trustedCAPath = configuration.hub.caCertificate
+        return hub
     }
 }

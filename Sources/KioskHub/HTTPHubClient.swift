@@ -5,64 +5,196 @@ import Logging
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
+import NIOSSL
 
-/// The hub over HTTP(S) (docs/hub-contract.md). Every request carries `X-Kiosk-Id` and a
-/// request id that every log line about it names; nothing personal is ever logged.
-public struct HTTPHubClient: HubClient {
-    public var baseURL: String
-    public var kioskId: String
-    public var requestTimeout: Duration
-    private let httpClient: HTTPClient
-    private let logger: Logger
+/// The hub over HTTP(S) (docs/hub-contract.md, docs/hub-api.yaml).
+///
+/// Every request carries `X-Kiosk-Id` and an `X-Request-Id` that every log line about it names;
+/// POSTs carry an `Idempotency-Key`. Only safe or keyed requests are retried, with exponential
+/// backoff and jitter, honouring `Retry-After`. A circuit breaker (HubBreaker) turns a dead hub
+/// into fast failures and publishes up/degraded/down. Answers larger than the limit are refused
+/// before they are read; a body that is not the contract's JSON is an error, never a guess.
+/// Nothing personal is logged: paths carry only the pseudonymous subjectRef.
+public final class HTTPHubClient: HubClient, Sendable {
+    public let configuration: HubClientConfiguration
+    let http: HTTPClient
+    let loggerCopy: Logger
+    private let breaker: BreakerStore
 
-    public init(
-        baseURL: String, kioskId: String, requestTimeout: Duration = .seconds(5),
-        httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "kioskd.hub")
-    ) {
-        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        self.kioskId = kioskId
-        self.requestTimeout = requestTimeout
-        self.httpClient = httpClient
-        self.logger = logger
+    public init(_ configuration: HubClientConfiguration, logger: Logger = Logger(label: "kioskd.hub")) throws {
+        self.configuration = configuration
+        self.loggerCopy = logger
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let ca = configuration.trustedCAPath {
+            // Pinned: only this CA, not the system's, may vouch for the hub.
+            tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(ca))
+        }
+        if let cert = configuration.clientCertificatePath, let key = configuration.clientKeyPath {
+            tls.certificateChain = try NIOSSLCertificate.fromPEMFile(cert).map { .certificate($0) }
+            tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
+        }
+        var http = HTTPClient.Configuration(tlsConfiguration: tls)
+        http.timeout = .init(
+            connect: .nanoseconds(configuration.connectTimeout.nanoseconds), read: .nanoseconds(configuration.requestTimeout.nanoseconds))
+        http.redirectConfiguration = .disallow
+        self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
+        breaker = BreakerStore(HubBreaker(failureThreshold: configuration.breakerFailures, openFor: configuration.breakerOpenFor))
     }
+
+    /// Closes the connections; call once when done with the client.
+    public func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    public func statusUpdates() -> AsyncStream<HubStatus> { breaker.updates() }
+    public func currentStatus() async -> HubStatus { await breaker.status }
+    func breakerAllows() async -> Bool { await breaker.allow() }
+    func recordSuccess() async { await breaker.success() }
+    func recordFailure() async { await breaker.failure() }
+
+    // MARK: the contract
 
     public func health() async throws -> HubHealth {
         let started = ContinuousClock.now
-        let (status, body) = try await get("/v1/health", maxBytes: 64 * 1024)
-        guard status == .ok else {
-            throw KioskError(.hub, "hub health answered \(status.code)")
-        }
         struct Body: Decodable { var status: String; var time: String }
-        guard let decoded = try? JSONDecoder().decode(Body.self, from: body) else {
-            throw KioskError(.hub, "hub health answered a body that is not the contract's JSON")
-        }
-        let elapsed = ContinuousClock.now - started
-        return HubHealth(
-            status: decoded.status, time: decoded.time,
-            latencyMs: Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+        let body: Body = try await call(.GET, "/v1/health")
+        return HubHealth(status: body.status, time: body.time, latencyMs: (ContinuousClock.now - started).milliseconds)
     }
 
-    private func get(_ path: String, maxBytes: Int) async throws -> (HTTPResponseStatus, Data) {
-        let requestId = UUID().uuidString
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.headers.add(name: "X-Kiosk-Id", value: kioskId)
-        request.headers.add(name: "X-Request-Id", value: requestId)
-        request.headers.add(name: "Accept", value: "application/json")
-        var log = logger
-        log[metadataKey: "request-id"] = "\(requestId)"
+    public func resolveSubject(ssn: String, cardNumber: String, cardIdentifier: String) async throws -> HubSubject {
+        struct In: Encodable { var ssn: String; var cardNumber: String; var cardIdentifier: String }
+        return try await call(.POST, "/v1/subjects/resolve", body: In(ssn: ssn, cardNumber: cardNumber, cardIdentifier: cardIdentifier))
+    }
+
+    public func contributions(subjectRef: String, from: String, to: String) async throws -> [ContributionRow] {
+        struct Out: Decodable { var rows: [ContributionRow] }
+        let out: Out = try await call(.GET, "/v1/subjects/\(escape(subjectRef))/contributions?from=\(escape(from))&to=\(escape(to))")
+        return out.rows
+    }
+
+    public func pensionPayments(subjectRef: String, year: Int) async throws -> [PensionPayment] {
+        struct Out: Decodable { var rows: [PensionPayment] }
+        let out: Out = try await call(.GET, "/v1/subjects/\(escape(subjectRef))/pension-payments?year=\(year)")
+        return out.rows
+    }
+
+    public func issueCertificate(subjectRef: String, months: Int, idempotencyKey: String) async throws -> HubCertificate {
+        struct In: Encodable { var kind = "participation"; var months: Int }
+        return try await call(.POST, "/v1/subjects/\(escape(subjectRef))/certificates", body: In(months: months), key: idempotencyKey)
+    }
+
+    public func createVerificationSession(purpose: String, subjectRef: String, consent: FaceConsent) async throws -> VerificationSession {
+        struct In: Encodable { var purpose: String; var subjectRef: String; var consent: FaceConsent }
+        return try await call(.POST, "/v1/verification-sessions", body: In(purpose: purpose, subjectRef: subjectRef, consent: consent))
+    }
+
+    public func submitEvidence(sessionId: String, frames: [[UInt8]]) async throws -> Int {
+        struct Meta: Encodable { var frameCount: Int; var camera = "kiosk" }
+        struct In: Encodable { var frames: [String]; var captureMeta: Meta }
+        struct Out: Decodable { var status: String; var pollAfterMs: Int? }
+        // The base64 copies live only inside this call; the encoder's buffer is released with it.
+        let body = In(frames: frames.map { Data($0).base64EncodedString() }, captureMeta: Meta(frameCount: frames.count))
+        let out: Out = try await call(.POST, "/v1/verification-sessions/\(escape(sessionId))/evidence", body: body, sensitive: true)
+        return out.pollAfterMs ?? 500
+    }
+
+    public func verificationState(sessionId: String) async throws -> VerificationState {
+        try await call(.GET, "/v1/verification-sessions/\(escape(sessionId))")
+    }
+
+    public func cancelVerification(sessionId: String) async throws {
+        struct Empty: Codable {}
+        let _: VerificationState = try await call(.POST, "/v1/verification-sessions/\(escape(sessionId))/cancel", body: Empty())
+    }
+
+    public func submitRating(transactionId: String, service: String, score: Int, comment: String?) async throws {
+        struct In: Encodable { var transactionId: String; var service: String; var score: Int; var comment: String? }
+        struct Out: Decodable { var transactionId: String }
+        // Keyed by the transaction: a retry after a lost answer can never count a rating twice.
+        let _: Out = try await call(
+            .POST, "/v1/ratings", body: In(transactionId: transactionId, service: service, score: score, comment: comment),
+            key: "rating-" + transactionId)
+    }
+
+    /// POST /v1/journal with records already encoded by the journal (the hash covers their
+    /// canonical form, so they are sent as they are). Returns highestContiguousSeq.
+    public func postJournal(recordsJSON: [Data], key: String) async throws -> Int {
+        struct Out: Decodable { var highestContiguousSeq: Int }
+        var body = Data("{\"records\":[".utf8)
+        for (i, r) in recordsJSON.enumerated() {
+            if i > 0 { body.append(UInt8(ascii: ",")) }
+            body.append(r)
+        }
+        body.append(contentsOf: Array("]}".utf8))
+        let out: Out = try await send(.POST, "/v1/journal", body: body, key: key, sensitive: false)
+        return out.highestContiguousSeq
+    }
+
+    /// POST /v1/kiosks/{id}/status: the heartbeat.
+    public func heartbeat(_ status: some Encodable & Sendable) async throws {
+        let _: HeartbeatReceipt = try await call(.POST, "/v1/kiosks/\(escape(configuration.kioskId))/status", body: status)
+    }
+
+    // MARK: transport
+
+    private func escape(_ s: String) -> String {
+        s.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?&="))) ?? s
+    }
+
+    private func call<Out: Decodable>(_ method: HTTPMethod, _ path: String) async throws -> Out {
+        try await send(method, path, body: nil, key: nil, sensitive: false)
+    }
+
+    private func call<Out: Decodable>(
+        _ method: HTTPMethod, _ path: String, body: some Encodable, key: String? = nil, sensitive: Bool = false
+    ) async throws -> Out {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(body)
+        return try await send(method, path, body: data, key: key ?? UUID().uuidString, sensitive: sensitive)
+    }
+}
+
+extension Duration {
+    var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
+    var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
+}
+
+struct HeartbeatReceipt: Decodable { var received: String? }
+
+/// GET /v1/kiosks/{id}/config: the newest signed bundle for this kiosk, if any.
+public enum KioskConfigAnswer: Sendable, Equatable {
+    case bundle(Data, etag: String?)
+    case notModified
+    case none
+}
+
+extension HTTPHubClient {
+    public func kioskConfig(etag: String?) async throws -> KioskConfigAnswer {
+        let path = "/v1/kiosks/\(configuration.kioskId)/config"
+        var request = HTTPClientRequest(url: configuration.baseURL + path)
+        request.headers.add(name: "X-Kiosk-Id", value: configuration.kioskId)
+        request.headers.add(name: "X-Request-Id", value: UUID().uuidString)
+        if let etag { request.headers.add(name: "If-None-Match", value: etag) }
+        guard await breakerAllows() else { throw KioskError(.hubUnavailable, "the hub is marked down after repeated failures") }
+        let response: HTTPClientResponse
         do {
-            let response = try await httpClient.execute(
-                request,
-                timeout: .nanoseconds(
-                    Int64(requestTimeout.components.seconds) * 1_000_000_000 + requestTimeout.components.attoseconds / 1_000_000_000))
-            let body = try await response.body.collect(upTo: maxBytes)
-            log.debug("GET \(path) → \(response.status.code)")
-            return (response.status, Data(buffer: body))
-        } catch let error as KioskError {
-            throw error
+            response = try await http.execute(request, timeout: .nanoseconds(configuration.requestTimeout.nanoseconds))
         } catch {
-            log.debug("GET \(path) failed: \(error)")
-            throw KioskError(.hubUnavailable, "the hub at \(baseURL) is not reachable (\(error))")
+            await recordFailure()
+            throw KioskError(.hubUnavailable, "the hub at \(configuration.baseURL) is not reachable (\(error))")
+        }
+        let body = Data(buffer: try await response.body.collect(upTo: configuration.maxResponseBytes))
+        await response.status.code >= 500 ? recordFailure() : recordSuccess()
+        switch response.status.code {
+        case 200: return .bundle(body, etag: response.headers.first(name: "ETag"))
+        case 304: return .notModified
+        case 404: return .none
+        default:
+            throw (try? JSONDecoder().decode(HubProblem.self, from: body))
+                ?? HubProblem(
+                    status: Int(response.status.code), code: "http-\(response.status.code)", title: "config", retryable: false,
+                    requestId: nil)
         }
     }
 }

@@ -20,7 +20,9 @@ struct FaultMiddleware: RouterMiddleware {
         let id = request.requestId
         switch fault {
         case .serverError:
-            return Reply.problem(.serviceUnavailable, code: "unavailable", title: "The hub is temporarily unavailable", retryable: true, requestId: id).response
+            return Reply.problem(
+                .serviceUnavailable, code: "unavailable", title: "The hub is temporarily unavailable", retryable: true, requestId: id
+            ).response
         case .rateLimited:
             return Reply.problem(
                 .tooManyRequests, code: "rate-limited", title: "Too many requests", retryable: true, requestId: id,
@@ -31,7 +33,8 @@ struct FaultMiddleware: RouterMiddleware {
         case .wrongContentType:
             return Reply.raw(.ok, Data("<html><body>gateway login</body></html>".utf8), contentType: "text/html").response
         case .invalidUTF8:
-            return Reply.raw(.ok, Data([0x7B, 0x22, 0x73, 0x22, 0x3A, 0x22, 0xFF, 0xFE, 0x22, 0x7D]), contentType: "application/json").response
+            return Reply.raw(.ok, Data([0x7B, 0x22, 0x73, 0x22, 0x3A, 0x22, 0xFF, 0xFE, 0x22, 0x7D]), contentType: "application/json")
+                .response
         case .hugeBody:
             // 100 MB, streamed: a client that reads it all before checking is the bug this finds.
             let chunk = ByteBuffer(repeating: UInt8(ascii: " "), count: 64 * 1024)

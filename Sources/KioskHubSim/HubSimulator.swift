@@ -66,3 +66,24 @@ public enum HubSimulator {
         return Application(router: router, configuration: configuration, onServerRunning: running)
     }
 }
+
+extension HubSimulator {
+    /// Runs the simulator on a free loopback port for as long as `body` runs (tests, benchmarks).
+    /// It is a real HTTP(S) server: clients reach it over TCP like any hub.
+    public static func withRunning<T: Sendable>(
+        _ options: Options = Options(port: 0), _ body: @Sendable (_ baseURL: String) async throws -> T
+    ) async throws -> T {
+        var options = options
+        options.port = 0
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = try buildApplication(options) { port in portContinuation.yield(port) }
+        let scheme = options.tlsCertificate == nil ? "http" : "https"
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.run() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw CancellationError() }
+            defer { group.cancelAll() }
+            return try await body("\(scheme)://\(options.host == "127.0.0.1" ? "127.0.0.1" : options.host):\(port)/")
+        }
+    }
+}

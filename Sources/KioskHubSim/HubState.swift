@@ -113,7 +113,9 @@ actor HubState {
                 s.decision = "passed"
                 s.receiptNo = "RZ" + String(Int(now.timeIntervalSince1970))
             } else {
-                s.decision = ["face-mismatch", "liveness-failed", "quality-insufficient"].contains(face) ? "failed-retryable"
+                s.decision =
+                    ["face-mismatch", "liveness-failed", "quality-insufficient"].contains(face)
+                    ? "failed-retryable"
                     : face == "source-unavailable" ? "refer-manual" : "failed-final"
                 s.reasonCode = face
             }

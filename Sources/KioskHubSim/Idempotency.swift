@@ -11,10 +11,12 @@ extension HubSimulator {
         _ request: Request, _ context: SimRequestContext, state: HubState, _ handler: (Data) async throws -> SimReply
     ) async throws -> SimReply {
         guard let key = request.idempotencyKey, !key.isEmpty else {
-            return Reply.problem(.badRequest, code: "idempotency-key-required", title: "POST needs an Idempotency-Key", requestId: request.requestId)
+            return Reply.problem(
+                .badRequest, code: "idempotency-key-required", title: "POST needs an Idempotency-Key", requestId: request.requestId)
         }
         guard request.headers[.contentType]?.hasPrefix("application/json") == true else {
-            return Reply.problem(.unsupportedMediaType, code: "unsupported-media-type", title: "Send application/json", requestId: request.requestId)
+            return Reply.problem(
+                .unsupportedMediaType, code: "unsupported-media-type", title: "Send application/json", requestId: request.requestId)
         }
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let body = Data(buffer: buffer)

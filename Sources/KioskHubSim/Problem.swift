@@ -1,8 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import NIOFoundationCompat
 import NIOCore
+import NIOFoundationCompat
 
 /// Responses as the contract writes them: JSON bodies, and errors as RFC 9457 problem+json with
 /// `code`, `retryable` and `requestId`.

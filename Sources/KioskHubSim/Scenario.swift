@@ -22,6 +22,21 @@ struct Scenario: Codable, Sendable {
     var expireSessions = false
     var decisionDelayMs = 300
 
+    init() {}
+
+    // Every key is optional in a request: missing ones keep their defaults.
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        latencyMs = try c.decodeIfPresent(Int.self, forKey: .latencyMs) ?? 0
+        fault = try c.decodeIfPresent(Fault.self, forKey: .fault)
+        count = try c.decodeIfPresent(Int.self, forKey: .count) ?? 1
+        retryAfterSeconds = try c.decodeIfPresent(Int.self, forKey: .retryAfterSeconds) ?? 1
+        includeHealth = try c.decodeIfPresent(Bool.self, forKey: .includeHealth) ?? false
+        face = try c.decodeIfPresent(String.self, forKey: .face)
+        expireSessions = try c.decodeIfPresent(Bool.self, forKey: .expireSessions) ?? false
+        decisionDelayMs = try c.decodeIfPresent(Int.self, forKey: .decisionDelayMs) ?? 300
+    }
+
     mutating func takeFault() -> Fault? {
         guard let fault, count != 0 else { return nil }
         if count > 0 { count -= 1 }

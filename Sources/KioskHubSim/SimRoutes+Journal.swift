@@ -7,7 +7,8 @@ extension HubSimulator {
         router.post("/v1/journal") { request, context -> SimReply in
             try await idempotent(request, context, state: state) { body in
                 guard let kiosk = request.kioskId else {
-                    return Reply.problem(.unauthorized, code: "kiosk-id-required", title: "X-Kiosk-Id is required", requestId: request.requestId)
+                    return Reply.problem(
+                        .unauthorized, code: "kiosk-id-required", title: "X-Kiosk-Id is required", requestId: request.requestId)
                 }
                 guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
                     let records = object["records"] as? [[String: Any]]
@@ -18,10 +19,13 @@ extension HubSimulator {
                     guard let seq = record["seq"] as? Int, let hash = record["hash"] as? String, let prev = record["prevHash"] as? String,
                         let recordKiosk = record["kioskId"] as? String
                     else {
-                        return Reply.problem(.badRequest, code: "bad-record", title: "every record needs kioskId, seq, prevHash, hash", requestId: request.requestId)
+                        return Reply.problem(
+                            .badRequest, code: "bad-record", title: "every record needs kioskId, seq, prevHash, hash",
+                            requestId: request.requestId)
                     }
                     guard recordKiosk == kiosk else {
-                        return Reply.problem(.forbidden, code: "wrong-kiosk", title: "record \(seq) belongs to another kiosk", requestId: request.requestId)
+                        return Reply.problem(
+                            .forbidden, code: "wrong-kiosk", title: "record \(seq) belongs to another kiosk", requestId: request.requestId)
                     }
                     let json = (try? JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])) ?? Data()
                     if case .conflict(let why) = await state.append(kioskId: kiosk, seq: seq, hash: hash, prevHash: prev, json: json) {
@@ -36,8 +40,11 @@ extension HubSimulator {
         router.post("/v1/ratings") { request, context -> SimReply in
             try await idempotent(request, context, state: state) { body in
                 struct In: Decodable { var transactionId: String; var service: String; var score: Int; var comment: String? }
-                guard let input = try? JSONDecoder().decode(In.self, from: body), (1...5).contains(input.score), !input.transactionId.isEmpty else {
-                    return Reply.problem(.badRequest, code: "bad-rating", title: "transactionId, service, score 1…5", requestId: request.requestId)
+                guard let input = try? JSONDecoder().decode(In.self, from: body), (1...5).contains(input.score),
+                    !input.transactionId.isEmpty
+                else {
+                    return Reply.problem(
+                        .badRequest, code: "bad-rating", title: "transactionId, service, score 1…5", requestId: request.requestId)
                 }
                 let isNew = await state.rate(transactionId: input.transactionId, json: body)
                 struct Out: Encodable { var transactionId: String; var accepted: Bool; var duplicate: Bool }
@@ -49,7 +56,8 @@ extension HubSimulator {
             try await idempotent(request, context, state: state) { body in
                 let kiosk = context.parameters.get("kiosk") ?? ""
                 guard request.kioskId == kiosk else {
-                    return Reply.problem(.forbidden, code: "wrong-kiosk", title: "X-Kiosk-Id does not match the path", requestId: request.requestId)
+                    return Reply.problem(
+                        .forbidden, code: "wrong-kiosk", title: "X-Kiosk-Id does not match the path", requestId: request.requestId)
                 }
                 await state.heartbeat(kioskId: kiosk, json: body)
                 struct Out: Encodable { var received: String }
@@ -60,10 +68,12 @@ extension HubSimulator {
         router.get("/v1/kiosks/:kiosk/config") { request, context -> SimReply in
             let kiosk = context.parameters.get("kiosk") ?? ""
             guard request.kioskId == kiosk else {
-                return Reply.problem(.forbidden, code: "wrong-kiosk", title: "X-Kiosk-Id does not match the path", requestId: request.requestId)
+                return Reply.problem(
+                    .forbidden, code: "wrong-kiosk", title: "X-Kiosk-Id does not match the path", requestId: request.requestId)
             }
             guard let bundle = await state.config(kioskId: kiosk) else {
-                return Reply.problem(.notFound, code: "no-config", title: "No configuration bundle for this kiosk", requestId: request.requestId)
+                return Reply.problem(
+                    .notFound, code: "no-config", title: "No configuration bundle for this kiosk", requestId: request.requestId)
             }
             if request.headers[.ifNoneMatch] == bundle.etag {
                 return SimReply(status: .notModified, headers: [.eTag: bundle.etag], body: Data())

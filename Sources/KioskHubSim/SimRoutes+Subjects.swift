@@ -8,10 +8,14 @@ extension HubSimulator {
             try await idempotent(request, context, state: state) { body in
                 struct In: Decodable { var ssn: String; var cardNumber: String; var cardIdentifier: String }
                 guard let input = try? JSONDecoder().decode(In.self, from: body) else {
-                    return Reply.problem(.badRequest, code: "bad-request", title: "ssn, cardNumber and cardIdentifier are required", requestId: request.requestId)
+                    return Reply.problem(
+                        .badRequest, code: "bad-request", title: "ssn, cardNumber and cardIdentifier are required",
+                        requestId: request.requestId)
                 }
-                guard let (ref, c) = await state.resolve(ssn: input.ssn, cardNumber: input.cardNumber, cardIdentifier: input.cardIdentifier) else {
-                    return Reply.problem(.notFound, code: "no-reference-record", title: "No citizen matches this card", requestId: request.requestId)
+                guard let (ref, c) = await state.resolve(ssn: input.ssn, cardNumber: input.cardNumber, cardIdentifier: input.cardIdentifier)
+                else {
+                    return Reply.problem(
+                        .notFound, code: "no-reference-record", title: "No citizen matches this card", requestId: request.requestId)
                 }
                 struct Out: Encodable { var subjectRef: String; var displayName: String; var cardStatus: String }
                 let masked = String(c.name.prefix(1)) + String(repeating: "*", count: max(0, c.name.count - 1))
@@ -25,7 +29,8 @@ extension HubSimulator {
             let from = request.uri.queryParameters.get("from") ?? ContributionLedger.shift(now, by: -11)
             let to = request.uri.queryParameters.get("to") ?? now
             guard ContributionLedger.parse(from) != nil, ContributionLedger.parse(to) != nil, from <= to else {
-                return Reply.problem(.badRequest, code: "bad-range", title: "from and to are YYYY-MM, from <= to", requestId: request.requestId)
+                return Reply.problem(
+                    .badRequest, code: "bad-range", title: "from and to are YYYY-MM, from <= to", requestId: request.requestId)
             }
             struct Out: Encodable { var rows: [ContributionRow] }
             return Reply.json(.ok, Out(rows: ContributionLedger.rows(for: c, from: from, to: to, now: now)))
@@ -52,8 +57,11 @@ extension HubSimulator {
             try await idempotent(request, context, state: state) { body in
                 guard let c = await citizen(request, context, state) else { return notFound(request) }
                 struct In: Decodable { var kind: String; var months: Int }
-                guard let input = try? JSONDecoder().decode(In.self, from: body), input.kind == "participation", (1...120).contains(input.months) else {
-                    return Reply.problem(.badRequest, code: "bad-request", title: "kind participation, months 1…120", requestId: request.requestId)
+                guard let input = try? JSONDecoder().decode(In.self, from: body), input.kind == "participation",
+                    (1...120).contains(input.months)
+                else {
+                    return Reply.problem(
+                        .badRequest, code: "bad-request", title: "kind participation, months 1…120", requestId: request.requestId)
                 }
                 return Reply.json(.created, certificate(for: c, months: input.months))
             }

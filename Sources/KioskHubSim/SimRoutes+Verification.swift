@@ -34,15 +34,22 @@ extension HubSimulator {
                 guard let input = try? JSONDecoder().decode(In.self, from: body),
                     ["pension-qualification", "real-name"].contains(input.purpose), input.consent.textSha256.count == 64
                 else {
-                    return Reply.problem(.badRequest, code: "bad-request", title: "purpose, subjectRef and consent {version, textSha256, acceptedAt} are required", requestId: request.requestId)
+                    return Reply.problem(
+                        .badRequest, code: "bad-request",
+                        title: "purpose, subjectRef and consent {version, textSha256, acceptedAt} are required",
+                        requestId: request.requestId)
                 }
                 guard await state.citizens[input.subjectRef] != nil else { return notFound(request) }
-                guard let (session, left) = await state.createSession(subjectRef: input.subjectRef, purpose: input.purpose, now: .now) else {
-                    return Reply.problem(.tooManyRequests, code: "daily-attempt-limit", title: "No attempts left today", requestId: request.requestId)
+                guard let (session, left) = await state.createSession(subjectRef: input.subjectRef, purpose: input.purpose, now: .now)
+                else {
+                    return Reply.problem(
+                        .tooManyRequests, code: "daily-attempt-limit", title: "No attempts left today", requestId: request.requestId)
                 }
                 struct Challenge: Encodable { var type = "blink"; var value = "请眨眨眼" }
                 struct Out: Encodable { var sessionId: String; var challenge: Challenge; var expiresAt: String; var attemptsLeftToday: Int }
-                return Reply.json(.created, Out(sessionId: session.id, challenge: Challenge(), expiresAt: rfc3339(session.expiresAt), attemptsLeftToday: left))
+                return Reply.json(
+                    .created,
+                    Out(sessionId: session.id, challenge: Challenge(), expiresAt: rfc3339(session.expiresAt), attemptsLeftToday: left))
             }
         }
 
@@ -52,7 +59,8 @@ extension HubSimulator {
                 guard let input = try? JSONDecoder().decode(In.self, from: body), (1...3).contains(input.frames.count),
                     input.frames.allSatisfy({ Data(base64Encoded: $0).map { $0.starts(with: [0xFF, 0xD8]) } ?? false })
                 else {
-                    return Reply.problem(.badRequest, code: "quality-insufficient", title: "1 to 3 base64 JPEG frames", requestId: request.requestId)
+                    return Reply.problem(
+                        .badRequest, code: "quality-insufficient", title: "1 to 3 base64 JPEG frames", requestId: request.requestId)
                 }
                 let id = context.parameters.get("id") ?? ""
                 guard let s = await state.submitEvidence(id, now: .now) else {

@@ -24,7 +24,8 @@ struct KioskHubSimCommand: AsyncParsableCommand {
 
     func run() async throws {
         let scheme = tlsCert == nil ? "http" : "https"
-        let options = HubSimulator.Options(host: host, port: port, seedPath: seed, tlsCertificate: tlsCert, tlsKey: tlsKey, clientCA: clientCa)
+        let options = HubSimulator.Options(
+            host: host, port: port, seedPath: seed, tlsCertificate: tlsCert, tlsKey: tlsKey, clientCA: clientCa)
         let app = try HubSimulator.buildApplication(options) { port in
             print("kiosk-hub-sim: listening on \(scheme)://\(host):\(port)/")
         }

@@ -8,18 +8,24 @@ import Testing
 @Suite(.tags(.integration)) struct KioskdTerminalTests {
     @Test func hubClientReachesTheReferenceHub() async throws {
         try await withHubSimulator { url in
-            let health = try await HTTPHubClient(baseURL: url, kioskId: "KIOSK-TEST-0001").health()
+            let client = try HTTPHubClient(HubClientConfiguration(baseURL: url, kioskId: "KIOSK-TEST-0001"))
+            let health = try await client.health()
+            await client.shutdown()
             #expect(health.status == "ok")
             #expect(health.latencyMs >= 0)
         }
     }
 
     @Test func hubClientSaysPlainlyWhenTheHubIsDown() async throws {
+        var configuration = HubClientConfiguration(baseURL: "http://127.0.0.1:9/", kioskId: "KIOSK-TEST-0001")
+        configuration.requestTimeout = .seconds(2)
+        let client = try HTTPHubClient(configuration)
         await #expect {
-            try await HTTPHubClient(baseURL: "http://127.0.0.1:9/", kioskId: "KIOSK-TEST-0001", requestTimeout: .seconds(2)).health()
+            try await client.health()
         } throws: { error in
             (error as? KioskError)?.code == .hubUnavailable
         }
+        await client.shutdown()
     }
 
     @Test func statusScreenShowsReadersPrintersAndHubAndRedrawsOnResize() async throws {

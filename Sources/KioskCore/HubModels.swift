@@ -1,0 +1,135 @@
+/// The hub contract's payloads as the kiosk uses them (docs/hub-api.yaml). Amounts are fen
+/// (integers), months YYYY-MM, dates YYYY-MM-DD, times RFC 3339 UTC.
+public struct HubSubject: Sendable, Equatable, Codable {
+    public var subjectRef: String
+    /// Already masked by the hub.
+    public var displayName: String
+    /// active, suspended, lost, cancelled.
+    public var cardStatus: String
+}
+
+public struct ContributionRow: Sendable, Equatable, Codable {
+    public var month: String
+    public var insurance: String
+    public var base: Int
+    public var personalAmount: Int
+    public var employerAmount: Int
+    public var employer: String
+    public var status: String
+
+    public init(month: String, insurance: String, base: Int, personalAmount: Int, employerAmount: Int, employer: String, status: String) {
+        self.month = month
+        self.insurance = insurance
+        self.base = base
+        self.personalAmount = personalAmount
+        self.employerAmount = employerAmount
+        self.employer = employer
+        self.status = status
+    }
+}
+
+public struct PensionPayment: Sendable, Equatable, Codable {
+    public var month: String
+    public var amount: Int
+    public var bankMasked: String
+    public var paidOn: String
+}
+
+public struct HubCertificate: Sendable, Equatable, Codable {
+    public struct Holder: Sendable, Equatable, Codable {
+        public var name: String
+        public var ssn: String
+    }
+    public struct Insurance: Sendable, Equatable, Codable {
+        public var insurance: String
+        public var status: String
+        public var paidMonths: Int
+        public var from: String
+        public var to: String?
+    }
+    public struct Employer: Sendable, Equatable, Codable {
+        public var employer: String
+        public var from: String
+        public var to: String?
+    }
+    public var certificateNo: String
+    public var kind: String
+    public var months: Int
+    public var holder: Holder
+    public var insurances: [Insurance]
+    public var employers: [Employer]
+    public var rows: [ContributionRow]
+    public var verificationCode: String
+    public var verifyUrl: String
+    public var issuedAt: String
+}
+
+/// Consent to face verification: the text's version and its SHA-256, and when it was accepted.
+public struct FaceConsent: Sendable, Equatable, Codable {
+    public var version: String
+    public var textSha256: String
+    public var acceptedAt: String
+
+    public init(version: String, textSha256: String, acceptedAt: String) {
+        self.version = version
+        self.textSha256 = textSha256
+        self.acceptedAt = acceptedAt
+    }
+}
+
+public struct VerificationSession: Sendable, Equatable, Codable {
+    public struct Challenge: Sendable, Equatable, Codable {
+        public var type: String
+        public var value: String
+    }
+    public var sessionId: String
+    public var challenge: Challenge
+    public var expiresAt: String
+    public var attemptsLeftToday: Int
+}
+
+public struct VerificationState: Sendable, Equatable, Codable {
+    public struct Qualification: Sendable, Equatable, Codable {
+        public var nextDueBy: String
+        public var paymentSuspended: Bool
+    }
+    /// pending, processing, completed, expired, cancelled.
+    public var status: String
+    /// passed, failed-retryable, failed-final, refer-manual.
+    public var decision: String?
+    public var reasonCode: String?
+    public var attemptsLeftToday: Int?
+    public var qualification: Qualification?
+    public var receiptNo: String?
+
+    public var isFinal: Bool { ["completed", "expired", "cancelled"].contains(status) }
+}
+
+/// What the session engine sees of the hub connection: the breaker's state.
+public enum HubStatus: String, Sendable, Equatable, Codable {
+    /// Requests succeed.
+    case up
+    /// Recent failures; requests still go through.
+    case degraded
+    /// The breaker is open: calls fail fast until a probe succeeds.
+    case down
+}
+
+/// A problem+json answer from the hub (RFC 9457), typed.
+public struct HubProblem: Error, Sendable, Equatable, Codable, CustomStringConvertible {
+    public var status: Int
+    public var code: String
+    public var title: String
+    public var retryable: Bool
+    public var requestId: String?
+
+    public init(status: Int, code: String, title: String, retryable: Bool, requestId: String?) {
+        self.status = status
+        self.code = code
+        self.title = title
+        self.retryable = retryable
+        self.requestId = requestId
+    }
+
+    public var description: String { "hub \(status) \(code): \(title)" }
+}

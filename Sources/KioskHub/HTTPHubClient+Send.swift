@@ -1,0 +1,131 @@
+import AsyncHTTPClient
+import Foundation
+import KioskCore
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+extension HTTPHubClient {
+    /// One contract call: breaker check, attempts with backoff, decoding. `key` (the
+    /// Idempotency-Key) is what makes a POST safe to retry; a GET is safe by nature.
+    func send<Out: Decodable>(_ method: HTTPMethod, _ path: String, body: Data?, key: String?, sensitive: Bool) async throws -> Out {
+        let requestId = UUID().uuidString
+        var log = loggerFor(requestId)
+        let retryable = method == .GET || key != nil
+        let attempts = retryable ? configuration.maxAttempts : 1
+        var lastError: any Error = KioskError(.hubUnavailable, "the hub was not asked")
+        for attempt in 1...attempts {
+            guard await breakerAllows() else {
+                throw KioskError(.hubUnavailable, "the hub is marked down after repeated failures; retrying later")
+            }
+            let started = ContinuousClock.now
+            var retryAfter: String?
+            do {
+                let (status, headers, data) = try await exchange(method, path, body: body, key: key, requestId: requestId)
+                let ms = Int((ContinuousClock.now - started).milliseconds)
+                log[metadataKey: "attempt"] = "\(attempt)"
+                if status.code >= 500 || status == .tooManyRequests {
+                    await recordFailure()
+                    let problem = decodeProblem(status, headers, data, requestId)
+                    log.warning("\(method.rawValue) \(path) → \(status.code) in \(ms) ms")
+                    guard attempt < attempts else { throw problem }
+                    lastError = problem
+                    retryAfter = headers.first(name: "Retry-After")
+                } else {
+                    await recordSuccess()
+                    log.debug("\(method.rawValue) \(path) → \(status.code) in \(ms) ms")
+                    guard (200..<300).contains(status.code) else { throw decodeProblem(status, headers, data, requestId) }
+                    return try decode(Out.self, headers, data, path: path)
+                }
+            } catch let error as HubProblem {
+                throw error
+            } catch let error as KioskError where error.code == .hub {
+                throw error  // a contract violation: asking again will not change the answer
+            } catch {
+                await recordFailure()
+                log.warning("\(method.rawValue) \(path) failed: \(sensitive ? "transport error" : "\(error)")")
+                lastError =
+                    (error as? KioskError) ?? KioskError(.hubUnavailable, "the hub at \(configuration.baseURL) is not reachable (\(error))")
+                guard attempt < attempts else { break }
+            }
+            // Outside the do: a Retry-After too long to honour ends the call with its own error.
+            try await pause(before: attempt + 1, retryAfter: retryAfter)
+        }
+        throw lastError
+    }
+
+    private func exchange(
+        _ method: HTTPMethod, _ path: String, body: Data?, key: String?, requestId: String
+    ) async throws -> (HTTPResponseStatus, HTTPHeaders, Data) {
+        var request = HTTPClientRequest(url: configuration.baseURL + path)
+        request.method = method
+        request.headers.add(name: "X-Kiosk-Id", value: configuration.kioskId)
+        request.headers.add(name: "X-Request-Id", value: requestId)
+        request.headers.add(name: "Accept", value: "application/json, application/problem+json")
+        if let key { request.headers.add(name: "Idempotency-Key", value: key) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response = try await http.execute(request, timeout: .nanoseconds(configuration.requestTimeout.nanoseconds))
+        let limit = configuration.maxResponseBytes
+        if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > limit {
+            throw KioskError(.hub, "the hub announced \(length) bytes, more than the \(limit) this kiosk accepts; refused unread")
+        }
+        do {
+            let buffer = try await response.body.collect(upTo: limit)
+            return (response.status, response.headers, Data(buffer: buffer))
+        } catch is NIOTooManyBytesError {
+            throw KioskError(.hub, "the hub sent more than \(limit) bytes; refused")
+        }
+    }
+
+    private func decode<Out: Decodable>(_ type: Out.Type, _ headers: HTTPHeaders, _ data: Data, path: String) throws -> Out {
+        let contentType = headers.first(name: "Content-Type") ?? ""
+        guard contentType.hasPrefix("application/json") else {
+            throw KioskError(.hub, "the hub answered \(path) with '\(contentType)', not JSON")
+        }
+        guard String(data: data, encoding: .utf8) != nil else {
+            throw KioskError(.hub, "the hub answered \(path) with bytes that are not UTF-8")
+        }
+        do {
+            return try JSONDecoder().decode(Out.self, from: data)
+        } catch {
+            throw KioskError(.hub, "the hub's answer to \(path) is not the contract's JSON")
+        }
+    }
+
+    private func decodeProblem(_ status: HTTPResponseStatus, _ headers: HTTPHeaders, _ data: Data, _ requestId: String) -> HubProblem {
+        if (headers.first(name: "Content-Type") ?? "").hasPrefix("application/problem+json"),
+            var problem = try? JSONDecoder().decode(HubProblem.self, from: data)
+        {
+            problem.requestId = problem.requestId ?? requestId
+            return problem
+        }
+        return HubProblem(
+            status: Int(status.code), code: "http-\(status.code)", title: status.reasonPhrase,
+            retryable: status.code >= 500 || status == .tooManyRequests, requestId: requestId)
+    }
+
+    /// Exponential backoff with full jitter; a Retry-After within the limit wins.
+    private func pause(before attempt: Int, retryAfter: String?) async throws {
+        if let seconds = retryAfter.flatMap(Int.init) {
+            let wait = Duration.seconds(seconds)
+            guard wait <= configuration.retryAfterMax else {
+                throw KioskError(.hubUnavailable, "the hub asks to wait \(seconds) s; try again later")
+            }
+            try await Task.sleep(for: wait)
+            return
+        }
+        let cap = min(configuration.backoffMax, configuration.backoffBase * (1 << min(attempt - 2, 10)))
+        let jitter = Double.random(in: 0...1)
+        try await Task.sleep(for: cap * jitter)
+    }
+
+    private func loggerFor(_ requestId: String) -> Logger {
+        var l = loggerCopy
+        l[metadataKey: "request-id"] = "\(requestId)"
+        return l
+    }
+}

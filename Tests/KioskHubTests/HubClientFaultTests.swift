@@ -1,0 +1,112 @@
+import Foundation
+import KioskCore
+import KioskHub
+import Testing
+
+/// Every fault scenario of the reference hub, over real HTTP: the client retries what is safe,
+/// refuses what breaks the contract, and never hangs.
+@Suite struct HubClientFaultTests {
+    @Test func a5xxIsRetriedForASafeRequest() async throws {
+        try await HubFixtures.withHub { hub, sim in
+            try await sim.scenario(#"{"fault":"5xx","count":2,"includeHealth":true}"#)
+            let health = try await hub.health()
+            #expect(health.status == "ok")
+            #expect(try await sim.requests().filter { $0 == "GET /v1/health" }.count == 3)
+        }
+    }
+
+    @Test func aKeyedPostIsRetriedAndTakesEffectOnce() async throws {
+        try await HubFixtures.withHub { hub, sim in
+            try await sim.scenario(#"{"fault":"drop","count":1}"#)
+            try await hub.submitRating(transactionId: "tx-drop", service: "card-status", score: 4, comment: nil)
+            let ratings = try await sim.json("sim/ratings") as? [String: [Any]]
+            #expect(ratings?["ratings"]?.count == 1)
+            #expect(try await sim.requests().filter { $0 == "POST /v1/ratings" }.count == 2)
+        }
+    }
+
+    @Test func retryAfterIsHonoured() async throws {
+        try await HubFixtures.withHub { hub, sim in
+            try await sim.scenario(#"{"fault":"429","count":1,"retryAfterSeconds":1,"includeHealth":true}"#)
+            let started = ContinuousClock.now
+            _ = try await hub.health()
+            #expect(ContinuousClock.now - started >= .milliseconds(950))
+        }
+    }
+
+    @Test func aRetryAfterBeyondTheLimitFailsAtOnce() async throws {
+        try await HubFixtures.withHub { hub, sim in
+            try await sim.scenario(#"{"fault":"429","count":1,"retryAfterSeconds":600,"includeHealth":true}"#)
+            let started = ContinuousClock.now
+            await #expect(throws: KioskError.self) { try await hub.health() }
+            #expect(ContinuousClock.now - started < .seconds(2))
+        }
+    }
+
+    @Test(arguments: ["malformed-json", "wrong-content-type", "invalid-utf8"])
+    func aBodyThatBreaksTheContractIsAClearError(fault: String) async throws {
+        try await HubFixtures.withHub { hub, sim in
+            try await sim.scenario(#"{"fault":"\#(fault)","count":1,"includeHealth":true}"#)
+            await #expect { try await hub.health() } throws: { ($0 as? KioskError)?.code == .hub }
+            // Not retried: the same question gets the same broken answer.
+            #expect(try await sim.requests().filter { $0 == "GET /v1/health" }.count == 1)
+        }
+    }
+
+    @Test func a100MBBodyIsRefusedWithoutReadingIt() async throws {
+        try await HubFixtures.withHub { hub, sim in
+            try await sim.scenario(#"{"fault":"huge-body","count":1,"includeHealth":true}"#)
+            let started = ContinuousClock.now
+            await #expect { try await hub.health() } throws: { ($0 as? KioskError)?.code == .hub }
+            #expect(ContinuousClock.now - started < .seconds(2))
+        }
+    }
+
+    @Test func expiredSessionsEndAsExpired() async throws {
+        try await HubFixtures.withHub { hub, sim in
+            try await sim.scenario(#"{"expireSessions":true}"#)
+            let s = try await hub.resolveSubject(
+                ssn: HubFixtures.ssn, cardNumber: HubFixtures.cardNumber, cardIdentifier: HubFixtures.cardIdentifier)
+            let flow = FaceVerificationFlow(
+                hub: hub, camera: FileFaceCamera(folder: HubFixtures.repo.appendingPathComponent("devices/camera").path))
+            do {
+                let outcome = try await flow.run(subjectRef: s.subjectRef, consent: FaceVerificationFlow.consent(version: "v1", text: "同意"))
+                #expect(outcome.decision == "expired")
+            } catch let problem as HubProblem {
+                #expect(problem.code == "session-expired")
+            }
+        }
+    }
+
+    /// The hub is down for the whole test: the breaker opens after three failures, calls then
+    /// fail fast, and once the hub is back the half-open probe closes it again.
+    @Test func theBreakerOpensFailsFastAndRecovers() async throws {
+        var configuration = HubClientConfiguration(baseURL: "http://127.0.0.1:9/", kioskId: "KIOSK-TEST-0001")
+        configuration.maxAttempts = 1
+        configuration.requestTimeout = .seconds(1)
+        configuration.breakerFailures = 3
+        configuration.breakerOpenFor = .milliseconds(500)
+        let hub = try HTTPHubClient(configuration)
+        var statuses = hub.statusUpdates().makeAsyncIterator()
+        #expect(await statuses.next() == .up)
+        for _ in 0..<3 { await #expect(throws: KioskError.self) { try await hub.health() } }
+        #expect(await hub.currentStatus() == .down)
+        let started = ContinuousClock.now
+        await #expect { try await hub.health() } throws: { ($0 as? KioskError)?.message.contains("marked down") == true }
+        #expect(ContinuousClock.now - started < .milliseconds(50))
+        await hub.shutdown()
+
+        // The same breaker settings against a live hub: after the open period a probe gets through.
+        try await HubFixtures.withHub({
+            $0.maxAttempts = 1; $0.breakerFailures = 1; $0.breakerOpenFor = .milliseconds(300)
+        }) { live, sim in
+            try await sim.scenario(#"{"fault":"5xx","count":1,"includeHealth":true}"#)
+            await #expect(throws: HubProblem.self) { try await live.health() }
+            #expect(await live.currentStatus() == .down)
+            await #expect(throws: KioskError.self) { try await live.health() }
+            try await Task.sleep(for: .milliseconds(400))
+            _ = try await live.health()
+            #expect(await live.currentStatus() == .up)
+        }
+    }
+}
