@@ -9,5 +9,8 @@ struct KioskctlCommand: AsyncParsableCommand {
         commandName: "kioskctl",
         abstract: "Diagnose and operate a kiosk: devices, card, printers, hub, journal, configuration.",
         version: KioskVersion.current,
-        subcommands: [DevicesCommand.self, CardCommand.self, PrinterCommand.self, PrintCommand.self, HubCommand.self])
+        subcommands: [
+            DevicesCommand.self, CardCommand.self, PrinterCommand.self, PrintCommand.self, HubCommand.self, JournalCommand.self,
+            OutboxCommand.self,
+        ])
 }

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import KioskCore
+import KioskDaemon
+import KioskStore
+
+/// `kioskctl journal tail|verify|export`: the kiosk's electronic journal, read straight from
+/// the store file. Opening is read-only: these commands never create, migrate or write it.
+struct JournalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "journal",
+        abstract: "Read and check the journal (every service's trace).",
+        subcommands: [Tail.self, Verify.self, Export.self])
+
+    struct Tail: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the newest records, oldest first.")
+        @OptionGroup var location: StoreLocation
+        @Option(name: .short, help: "How many records.") var n = 20
+        @Flag(help: "Print JSON lines.") var json = false
+
+        func run() async throws {
+            let records = try await location.run { try await $0.tail(n) }
+            for record in records { print(json ? try JSONOutput.encode(record) : JournalCommand.line(record)) }
+            if records.isEmpty && !json { print("the journal is empty") }
+        }
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check every record's hash and link from the anchor.",
+            discussion:
+                "Exit status: 0 the chain is intact; 1 it is not (the first bad seq and why: edited, deleted, reordered), or the store cannot be read."
+        )
+        @OptionGroup var location: StoreLocation
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let result = try await location.run { try await $0.verifyJournal() }
+            if json {
+                print(try JSONOutput.encode(result))
+            } else if let problem = result.problem {
+                print("journal broken at seq \(problem.seq): \(problem.reason.rawValue): \(problem.detail)")
+                print(
+                    "(\(result.records) records before it verified\(result.anchorSeq > 0 ? ", from the anchor at seq \(result.anchorSeq)" : ""))"
+                )
+            } else {
+                let from = result.anchorSeq > 0 ? "from the anchor at seq \(result.anchorSeq)" : "from the first record"
+                print("journal intact: \(result.records) records \(from) to seq \(result.lastSeq)")
+            }
+            if result.problem != nil { throw ExitCode(1) }
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print records as JSON lines, oldest first.")
+        @OptionGroup var location: StoreLocation
+        @Option(help: "Only records at or after this time (RFC 3339, or YYYY-MM-DD as UTC midnight).") var since: String?
+
+        func run() async throws {
+            var from: Date?
+            if let since {
+                guard let date = StoreTime.parse(since) ?? StoreTime.parse(since + "T00:00:00Z") else {
+                    throw ValidationError("--since takes an RFC 3339 time (2025-03-01T08:00:00Z) or a date (2025-03-01)")
+                }
+                from = date
+            }
+            try await location.run { store in
+                try await store.forEachRecord(since: from) { record in
+                    FileHandle.standardOutput.write(Data((try JSONOutput.encode(record) + "\n").utf8))
+                }
+            }
+        }
+    }
+
+    static func line(_ r: JournalRecord) -> String {
+        var fields = ["\(r.seq)", r.time, r.kind.rawValue]
+        if let session = r.sessionId { fields.append("session=\(session)") }
+        if let subject = r.subjectRef { fields.append("subject=\(subject.prefix(12))…") }
+        for key in r.display.keys.sorted() { fields.append("\(key)=\(r.display[key]!)") }
+        for key in r.payload.keys.sorted() { fields.append("\(key)=\(r.payload[key]!)") }
+        return fields.joined(separator: "  ")
+    }
+}
+
+/// Where the store file is: `--db`, else `store.path` of the configuration file.
+struct StoreLocation: ParsableArguments {
+    @Option(help: "The kiosk configuration (its store.path names the database).") var config = "/etc/kioskd/kiosk.yaml"
+    @Option(help: "The database file (overrides the configuration).") var db: String?
+
+    func path() throws -> String {
+        if let db { return db }
+        return try ConfigurationLoader.load(path: config).store.path
+    }
+
+    /// Opens the store read-only and runs `body`; any store error is one plain line and exit 1.
+    func run<T>(_ body: (KioskStore) async throws -> T) async throws -> T {
+        do {
+            let store = try KioskStore.openReadOnly(path: try path())
+            return try await body(store)
+        } catch let error as KioskError {
+            FileHandle.standardError.write(Data("kioskctl: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
