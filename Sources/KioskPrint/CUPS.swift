@@ -47,27 +47,26 @@ final class CUPSConnection {
         return result
     }
 
-    /// Sends an IPP request with a document (Print-Job): the request, then the bytes, then the
-    /// response. libcups keeps the request; it is freed here.
+    /// Sends an IPP request with a document (Print-Job). The bytes go through a private temporary
+    /// file to cupsDoFileRequest, the path libcups' own lp takes (streaming them with
+    /// cupsSendRequest + cupsWriteRequestData left cupsd without a readable response here).
     func perform(_ request: IPPRequest, resource: String, document: [UInt8]) throws(KioskError) -> IPPResponse {
-        let ipp = request.take()
-        defer { if let ipp { ippDelete(ipp) } }
-        var status = cupsSendRequest(http, ipp, resource, document.count)
-        if status == HTTP_STATUS_CONTINUE {
-            status = document.withUnsafeBufferPointer { buf in
-                buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { cupsWriteRequestData(http, $0, buf.count) }
-            }
+        var template = Array("/tmp/kioskd-print-XXXXXX".utf8CString)
+        let fd = mkstemp(&template)
+        guard fd >= 0 else {
+            throw KioskError(.printer, "cannot create a temporary file for the print job: \(String(cString: strerror(errno)))")
         }
-        guard status == HTTP_STATUS_CONTINUE || status == HTTP_STATUS_OK else {
-            let message = cupsLastErrorString().map { String(cString: $0) } ?? "HTTP \(status.rawValue)"
-            throw KioskError(.cupsUnavailable, "sending the document to cupsd failed: \(message)")
-        }
-        let response = cupsGetResponse(http, resource)
-        let ippStatus = cupsLastError()
+        let path = String(cString: template)
+        defer { unlink(path) }
+        let written = document.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        guard written == document.count else { throw KioskError(.printer, "cannot write the print job's temporary file \(path)") }
+        let response = cupsDoFileRequest(http, request.take(), resource, path)
+        let status = cupsLastError()
         let message = cupsLastErrorString().map { String(cString: $0) } ?? "unknown error"
         guard let response else { throw KioskError(.cupsUnavailable, "cupsd did not answer the print request: \(message)") }
         let result = IPPResponse(response)
-        guard ippStatus.rawValue < 0x0100 else { throw KioskError(.printer, "cupsd refused the job: \(message)") }
+        guard status.rawValue < 0x0100 else { throw KioskError(.printer, "cupsd refused the job: \(message)") }
         return result
     }
 

@@ -142,6 +142,11 @@ public actor CUPSKioskPrinter: KioskPrinter {
         }
     }
 
+    /// One job's state at CUPS, or nil when CUPS has no record of it.
+    public func job(_ jobId: Int) async throws -> PrintJobStatus? {
+        try await backend.job(jobId)
+    }
+
     public func cancel(jobId: Int, requestId: String) async throws {
         try await withContext("cancelling job \(jobId) on \(queue)") {
             do {
