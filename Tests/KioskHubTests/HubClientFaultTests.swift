@@ -37,9 +37,8 @@ import Testing
     @Test func aRetryAfterBeyondTheLimitFailsAtOnce() async throws {
         try await HubFixtures.withHub { hub, sim in
             try await sim.scenario(#"{"fault":"429","count":1,"retryAfterSeconds":600,"includeHealth":true}"#)
-            let started = ContinuousClock.now
-            await #expect(throws: KioskError.self) { try await hub.health() }
-            #expect(ContinuousClock.now - started < .seconds(2))
+            await #expect { try await hub.health() } throws: { ($0 as? KioskError)?.message.contains("asks to wait 600 s") == true }
+            #expect(try await sim.requests().filter { $0 == "GET /v1/health" }.count == 1, "not retried")
         }
     }
 
@@ -56,9 +55,8 @@ import Testing
     @Test func a100MBBodyIsRefusedWithoutReadingIt() async throws {
         try await HubFixtures.withHub { hub, sim in
             try await sim.scenario(#"{"fault":"huge-body","count":1,"includeHealth":true}"#)
-            let started = ContinuousClock.now
-            await #expect { try await hub.health() } throws: { ($0 as? KioskError)?.code == .hub }
-            #expect(ContinuousClock.now - started < .seconds(2))
+            // Refused on the announced length, before a byte of the body is read.
+            await #expect { try await hub.health() } throws: { ($0 as? KioskError)?.message.contains("refused unread") == true }
         }
     }
 
@@ -91,9 +89,8 @@ import Testing
         #expect(await statuses.next() == .up)
         for _ in 0..<3 { await #expect(throws: KioskError.self) { try await hub.health() } }
         #expect(await hub.currentStatus() == .down)
-        let started = ContinuousClock.now
+        // Fails fast: the breaker answers without a request (the message says which path it took).
         await #expect { try await hub.health() } throws: { ($0 as? KioskError)?.message.contains("marked down") == true }
-        #expect(ContinuousClock.now - started < .milliseconds(50))
         await hub.shutdown()
 
         // The same breaker settings against a live hub: after the open period a probe gets through.

@@ -85,7 +85,7 @@ import Testing
         let (out, _) = try await read(nil, timeout: 1)
         #expect(out.exitCode == 2)
         #expect(out.stderr.contains("insert"))
-        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(ContinuousClock.now - started < .seconds(20), "a 1 s timeout must not turn into a hang")
     }
 
     @Test func anUnknownReaderIsExit5() async throws {

@@ -100,7 +100,7 @@ actor LineCollector {
 
     func add(_ line: String) { all.append(line) }
 
-    func waitFor(_ what: String, timeout: Duration = .seconds(10), _ condition: @Sendable ([String]) -> Bool) async throws {
+    func waitFor(_ what: String, timeout: Duration = .seconds(20), _ condition: @Sendable ([String]) -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while !condition(all) {
             guard ContinuousClock.now < deadline else {

