@@ -79,6 +79,10 @@ public struct PrinterSnapshot: Sendable, Equatable, Codable {
         self.detail = detail
     }
 
+    /// The reason a snapshot carries when cupsd itself did not answer (not an IPP keyword: the
+    /// fix is starting cupsd, not walking to the printer).
+    public static let cupsdUnreachable = "cupsd-unreachable"
+
     /// What a printer that cannot be reached looks like.
     public static func offline(queue: String, detail: String) -> PrinterSnapshot {
         PrinterSnapshot(queue: queue, condition: .offline, state: "unknown", reasons: [], acceptingJobs: false, detail: detail)

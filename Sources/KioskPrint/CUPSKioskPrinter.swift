@@ -88,7 +88,8 @@ public actor CUPSKioskPrinter: KioskPrinter {
             // citizen hears now, not after a job that cannot come out.
             let now = await status()
             guard now.condition.canPrint else {
-                throw KioskError(.printer, Self.refusal(now))
+                let cupsdDown = now.reasons.contains(PrinterSnapshot.cupsdUnreachable)
+                throw KioskError(cupsdDown ? .cupsUnavailable : .printer, Self.refusal(now))
             }
             let supported = (try? await backend.supportedMedia()) ?? []
             let media = submission.media.first { supported.contains($0) }

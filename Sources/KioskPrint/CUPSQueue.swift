@@ -55,7 +55,9 @@ actor CUPSQueue: PrintQueueBackend {
             queueGroup = group
         } catch {
             if error.code == .printer { return .offline(queue: queue, detail: "cupsd has no queue \(queue): \(error.message)") }
-            return .offline(queue: queue, detail: error.message)
+            var snapshot = PrinterSnapshot.offline(queue: queue, detail: error.message)
+            snapshot.reasons = [PrinterSnapshot.cupsdUnreachable]
+            return snapshot
         }
         let queueState = printerStateWord(queueGroup["printer-state"]?.first)
         let queueReasons = Self.clean(queueGroup["printer-state-reasons"])
