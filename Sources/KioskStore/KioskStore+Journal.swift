@@ -31,6 +31,16 @@ extension KioskStore {
         }
     }
 
+    /// Appends several records in one transaction (one sync): all of them or none.
+    public func append(_ entries: [JournalEntry], at date: Date = .now) async throws -> [JournalRecord] {
+        for entry in entries { if let problem = entry.problem() { throw KioskError(.invalidInput, problem) } }
+        let kioskId = options.kioskId
+        let time = StoreTime.format(date)
+        return try await write("appending to the journal") { db in
+            try entries.map { try Self.insertRecord(db, kioskId: kioskId, entry: $0, time: time) }
+        }
+    }
+
     public func journalHead() async throws -> JournalHead {
         try await read("reading the journal head") { db in try Self.head(db) }
     }

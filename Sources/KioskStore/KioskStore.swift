@@ -53,14 +53,13 @@ public final class KioskStore: Sendable {
             }
             var config = Configuration()
             config.busyMode = .timeout(options.busyTimeoutSeconds)
-            config.prepareDatabase { db in
-                // FULL: a commit is on disk before append returns, so an acknowledged record
-                // survives power loss, not only a crash of the process.
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-            }
             let pool: DatabasePool
             do {
                 pool = try DatabasePool(path: path, configuration: config)
+                // FULL: a commit is on disk before append returns, so an acknowledged record
+                // survives power loss, not only a crash of the process. Set here, on the one
+                // writer connection, because GRDB's pool sets NORMAL after `prepareDatabase`.
+                try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
                 try pool.write { db in try KioskStoreSchema.migrate(db) }
             } catch { throw StoreFile.error(error, path: path) }
             let store = KioskStore(path: path, options: options, isReadOnly: false, db: pool)

@@ -15,6 +15,10 @@ public enum KioskStoreSchema {
     /// edited; the v1 fixture test holds them to that.
     static let migrations: [String] = [MigrationV1.sql]
 
+    /// The SQL of every version in order, for baselines that must build the same tables
+    /// without the store (kiosk-bench's raw SQLite loop).
+    public static var migrationSQL: [String] { migrations }
+
     /// Migrates `db` up to `target` (default: the newest), each step in its own transaction that
     /// also sets `user_version`, so a crash leaves the file at a whole version.
     static func migrate(_ db: Database, upTo target: Int = version) throws {

@@ -21,6 +21,16 @@ import Testing
         #expect(verification.records == 20)
     }
 
+    @Test func commitsWithFullDurabilityInWALMode() async throws {
+        let folder = try TemporaryFolder()
+        let store = try Fixture.openStore(folder)
+        let (synchronous, mode) = try await store.write("testing") { db in
+            (try Int.fetchOne(db, sql: "PRAGMA synchronous"), try String.fetchOne(db, sql: "PRAGMA journal_mode"))
+        }
+        #expect(synchronous == 2, "synchronous=FULL")
+        #expect(mode == "wal")
+    }
+
     @Test func continuesTheChainAfterReopening() async throws {
         let folder = try TemporaryFolder()
         let first = try await Fixture.append(try Fixture.openStore(folder), 3)
