@@ -1,0 +1,173 @@
+/// The card's life in the slot: insertion, reading, PIN, removal, and the take-card reminders.
+extension SessionMachine {
+    mutating func onCard(_ event: CardEvent) {
+        switch event {
+        case .cardInserted(let reader, let atr):
+            guard slotReader == nil else { return }  // a second reader's card waits its turn
+            slotReader = reader
+            cardInserted(reader: reader, atr: atr)
+        case .cardRemoved(let reader):
+            guard reader == slotReader else { return }
+            slotReader = nil
+            cardGone()
+        case .readerRemoved(let reader):
+            guard reader == slotReader else { return }
+            slotReader = nil
+            cardGone()
+        case .serviceUnavailable:
+            // pcscd went away: nobody can tell whether the card is still there; end safely.
+            guard slotReader != nil else { return }
+            slotReader = nil
+            cardGone()
+        case .readerAdded, .serviceRestored:
+            return
+        }
+    }
+
+    private mutating func cardInserted(reader: String, atr: [UInt8]) {
+        if stopRequested || maintenance {
+            phase = .takeCard(TakeCardState(since: now.uptime, reason: stopRequested ? .shutdown : .maintenance))
+            return
+        }
+        guard session == nil else { return }
+        session = SessionData(id: settings.makeID())
+        journal(.sessionStart, payload: ["reader": .string(reader)])
+        let id = newRequest(.cardRead)
+        phase = .reading(id)
+        emit(.readCard(id, reader: reader, atr: atr))
+    }
+
+    /// The card left the slot: a finished session just returns to attract; anything else ends
+    /// the session and tells the citizen what happened (and what to do about a print).
+    private mutating func cardGone() {
+        switch phase {
+        case .takeCard, .idle, .browsingGuides, .cardRemoved:
+            endSession("card-removed")
+            goIdle()
+        default:
+            var view = CardRemovedView(printInProgress: nil, printHeld: false, interrupted: true)
+            if case .printing(let run) = phase {
+                view.printInProgress = run.current.kind
+                view.printHeld = run.progress?.isHeld ?? false
+                if view.printHeld { emit(.cancelPrint(run.current.id)) }
+            }
+            if case .rating = phase { view.interrupted = false }
+            endSession("card-removed")
+            goIdle()
+            phase = .cardRemoved(until: now.uptime + settings.timeouts.noticeSeconds, view)
+        }
+    }
+
+    mutating func onCardRead(_ id: RequestID, _ card: SocialSecurityCard, _ subject: HubSubject?) {
+        guard take(id) == .cardRead, session != nil else { return }
+        session?.card = card
+        session?.subject = subject
+        var display = ["cardNumber": card.cardNumberMasked]
+        if let name = subject?.displayName ?? card.nameMasked { display["name"] = name }
+        if let ssn = card.ssnMasked { display["ssn"] = ssn }
+        var payload: [String: JournalValue] = ["generation": .int(card.generation), "outcome": .string("read")]
+        if let status = subject?.cardStatus { payload["cardStatus"] = .string(status) }
+        if subject == nil { payload["subject"] = .string("unresolved") }
+        journal(.cardRead, display: display, payload: payload)
+        phase = .menu
+        lastInput = now.uptime
+    }
+
+    mutating func onCardReadFailed(_ id: RequestID, _ failure: SessionFailure) {
+        guard take(id) == .cardRead, session != nil else { return }
+        var problem = CardProblem.unreadable
+        if case .kiosk(let error) = failure {
+            switch error.code {
+            case .cardRemoved: problem = .removedWhileReading
+            case .notSocialSecurityCard: problem = .notSocialSecurityCard
+            case .cardRejected: problem = .rejected
+            default: problem = .unreadable
+            }
+        }
+        journal(.cardRead, payload: ["outcome": .string("failed"), "error": .string(failure.code)])
+        let sessionId = session?.id
+        endSession("card-unreadable")
+        phase = .takeCard(TakeCardState(since: now.uptime, reason: .cardProblem, problem: problem, sessionId: sessionId))
+    }
+
+    // MARK: PIN
+
+    mutating func pinKey(_ key: Key, _ state: PINState) {
+        guard state.checking == nil else { return }
+        var state = state
+        switch key {
+        case .digit(let d):
+            guard state.digits.count < settings.pinLength else { return }
+            state.digits.append(String(d))
+        case .back:
+            if state.digits.isEmpty {
+                phase = .menu
+                return
+            }
+            state.digits.removeLast()
+        case .enter:
+            guard state.digits.count == settings.pinLength else { return }
+            let id = newRequest(.pin(state.service))
+            emit(.verifyPIN(id, pin: state.digits))
+            state.digits = ""
+            state.checking = id
+        case .up, .down:
+            return
+        }
+        phase = .pin(state)
+    }
+
+    mutating func onPINResult(_ id: RequestID, _ result: PINResult) {
+        guard case .pin(let service)? = take(id), session != nil else { return }
+        switch result {
+        case .verified:
+            session?.pinVerified = true
+            begin(service)
+        case .wrong(let triesLeft):
+            phase = .pin(PINState(service: service, triesLeft: triesLeft))
+        case .blocked:
+            session?.pinBlocked = true
+            journal(.serviceOutcome, payload: ["service": .string(service.rawValue), "outcome": .string("pin-blocked")])
+            phase = .pinBlocked
+        }
+        lastInput = now.uptime
+    }
+
+    // MARK: Leaving
+
+    /// The citizen is done (or walked away): ask for the card. A finished session stays open a
+    /// little, so "continue" can lead back to the menu; the loud reminder wipes it.
+    mutating func askForCard(_ reason: TakeCardReason) {
+        let sessionId = session?.id
+        if reason != .finished { endSession(reason.rawValue) }
+        promptSince = nil
+        guard slotReader != nil else {
+            endSession(reason.rawValue)
+            goIdle()
+            return
+        }
+        phase = .takeCard(TakeCardState(since: now.uptime, reason: reason, sessionId: sessionId))
+    }
+
+    mutating func takeCardTick(_ state: TakeCardState) {
+        var state = state
+        let waited = now.uptime - state.since
+        if waited >= settings.timeouts.takeCardReminderSeconds && state.level < .loud {
+            state.level = .loud
+            endSession("card-not-taken")
+            emit(.alert(.loud))
+        }
+        if waited >= settings.timeouts.cardLeftSeconds && !state.notified, let sessionId = state.sessionId {
+            state.level = .staff
+            state.notified = true
+            emit(.alert(.staff))
+            emit(.notifyCardLeft(sessionId: sessionId))
+            emit(
+                .journal(
+                    JournalEntry(
+                        kind: .deviceFault, sessionId: sessionId,
+                        payload: ["fault": .string("card-left-in-slot"), "seconds": .int(Int(waited))])))
+        }
+        phase = .takeCard(state)
+    }
+}

@@ -1,0 +1,138 @@
+/// Keys and the clock: what each key means in each phase, idle timeouts with their prompt.
+extension SessionMachine {
+    mutating func onKey(_ key: Key) {
+        lastInput = now.uptime
+        if promptSince != nil {
+            // Any key answers "继续办理？"; it is not also taken as a choice on the screen below.
+            promptSince = nil
+            return
+        }
+        switch phase {
+        case .idle:
+            if key == .digit(0), !guides.isEmpty, !maintenance, !stopRequested { phase = .browsingGuides(GuideNav()) }
+        case .browsingGuides(let nav):
+            if let nav = guideKey(key, nav) { phase = .browsingGuides(nav) } else { goIdle() }
+        case .guides(let nav):
+            if let nav = guideKey(key, nav) { phase = .guides(nav) } else { phase = .menu }
+        case .menu: menuKey(key)
+        case .pin(let state): pinKey(key, state)
+        case .pinBlocked: if key == .enter || key == .back { phase = .menu }
+        case .certificatePreview:
+            if key == .enter { printCertificate() }
+            if key == .back { finishService(.participationCertificate, outcome: "declined", rate: false) }
+        case .contributions(let rows, let page): contributionsKey(key, rows, page)
+        case .pensionYear: pensionYearKey(key)
+        case .pensionPayments(let year, let rows, let page): pensionPaymentsKey(key, year, rows, page)
+        case .faceConsent:
+            if key == .enter { startFace() }
+            if key == .back { finishService(.pensionQualification, outcome: "consent-declined", rate: false) }
+        case .faceRunning(let id, _):
+            if key == .back {
+                pending[id] = nil
+                emit(.cancelFaceVerification(id))
+                finishService(.pensionQualification, outcome: "cancelled", rate: true)
+            }
+        case .faceResult: faceResultKey(key)
+        case .cardStatus: if key == .enter || key == .back { finishService(.cardStatus, outcome: "shown", rate: true) }
+        case .printing(let run): printingKey(key, run)
+        case .printFailed: if key == .enter || key == .back { phase = .rating(session?.service ?? .participationCertificate) }
+        case .serviceFailed(let service, _): if key == .enter || key == .back { phase = .rating(service) }
+        case .rating(let service): ratingKey(key, service)
+        case .takeCard(let state):
+            if key == .enter, state.reason == .finished, session != nil, state.level == .gentle { phase = .menu }
+        case .reading, .loading, .cardRemoved:
+            return
+        }
+    }
+
+    private mutating func menuKey(_ key: Key) {
+        switch key {
+        case .digit(let n):
+            guard let item = menuItems().first(where: { $0.number == n }), item.availability.isAvailable,
+                let definition = catalog.definition(item.service)
+            else { return }
+            if definition.pinRequired && session?.pinVerified != true {
+                phase = .pin(PINState(service: definition.id))
+            } else {
+                begin(definition.id)
+            }
+        case .back:
+            askForCard(.finished)
+        default:
+            return
+        }
+    }
+
+    /// nil = leave the guides.
+    private func guideKey(_ key: Key, _ nav: GuideNav) -> GuideNav? {
+        var nav = nav
+        guard let index = nav.guide else {
+            switch key {
+            case .digit(let n) where n >= 1 && n <= guides.count: return GuideNav(guide: n - 1)
+            case .back: return nil
+            default: return nav
+            }
+        }
+        let last = ServiceGuide.Section.allCases.count - 1
+        switch key {
+        case .enter, .down, .digit(2):
+            if nav.section < last { nav.section += 1 } else { return GuideNav() }
+        case .up, .digit(1):
+            nav.section = max(0, nav.section - 1)
+        case .back:
+            return GuideNav()
+        default:
+            break
+        }
+        nav.guide = index
+        return nav
+    }
+
+    private mutating func ratingKey(_ key: Key, _ service: ServiceID) {
+        switch key {
+        case .digit(let score) where RatingRecord.scores.contains(score):
+            guard let session else { return }
+            let transactionId = session.transactionId ?? session.id
+            emit(
+                .recordRating(
+                    RatingRecord(
+                        transactionId: transactionId, service: service.rawValue, score: score, sessionId: session.id,
+                        time: SessionClock.utc(now.wall))))
+            journal(
+                .rating, payload: ["service": .string(service.rawValue), "score": .int(score), "transactionId": .string(transactionId)])
+            askForCard(.finished)
+        case .back:
+            journal(.rating, payload: ["service": .string(service.rawValue), "skipped": .bool(true)])
+            askForCard(.finished)
+        default:
+            return
+        }
+    }
+
+    mutating func onTick() {
+        let t = settings.timeouts
+        switch phase {
+        case .takeCard(let state):
+            takeCardTick(state)
+            return
+        case .cardRemoved(let until, _):
+            if now.uptime >= until { goIdle() }
+            return
+        case .browsingGuides:
+            if now.uptime - lastInput >= t.guideIdleSeconds { goIdle() }
+            return
+        default:
+            break
+        }
+        guard session != nil, phase.awaitsInput else { return }
+        if let since = promptSince {
+            if now.uptime - since >= t.promptSeconds {
+                journal(
+                    .serviceOutcome, payload: ["service": .string(session?.service?.rawValue ?? "menu"), "outcome": .string("timed-out")])
+                askForCard(.timedOut)
+            }
+        } else if now.uptime - lastInput >= t.idleSeconds {
+            promptSince = now.uptime
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+
+/// Printing: a run of one or more documents (certificate, then its receipt), followed to the
+/// end even when the card is pulled meanwhile, because the paper comes out either way.
+extension SessionMachine {
+    mutating func printCertificate() {
+        guard let session, let certificate = session.certificate else { return }
+        var jobs = [
+            PrintJobRequest(
+                id: RequestID(rawValue: settings.makeID()), sessionId: session.id,
+                document: .certificate(
+                    CertificateContent(
+                        certificate: Self.content(certificate), hall: settings.hall, kioskId: settings.kioskId,
+                        printedAt: SessionClock.local(now.wall, settings.timeZone))))
+        ]
+        if health.canPrint(.receipt) {
+            jobs.append(receiptJob(.participationCertificate, outcomeKey: "outcome.certificate-printed"))
+        }
+        startRun(PrintRun(service: .participationCertificate, jobs: jobs, outcome: "printed"))
+    }
+
+    mutating func printReceipt(_ service: ServiceID, outcome: String, outcomeKey: String) {
+        guard session != nil else { return }
+        startRun(PrintRun(service: service, jobs: [receiptJob(service, outcomeKey: outcomeKey)], outcome: outcome))
+    }
+
+    private mutating func startRun(_ run: PrintRun) {
+        send(run.current)
+        phase = .printing(run)
+    }
+
+    private mutating func send(_ job: PrintJobRequest) {
+        pending[job.id] = .print(job.kind, sessionId: job.sessionId)
+        emit(.print(job))
+    }
+
+    func receiptJob(_ service: ServiceID, outcomeKey: String) -> PrintJobRequest {
+        let session = self.session!
+        var outcome = settings.receiptTexts[outcomeKey] ?? outcomeKey
+        if let face = session.faceOutcome {
+            outcome = outcome.replacingOccurrences(of: "{nextDueBy}", with: face.nextDueBy ?? "-")
+                .replacingOccurrences(of: "{receiptNo}", with: face.receiptNo ?? "-")
+        }
+        let serviceKey = catalog.definition(service)?.titleKey ?? "service.\(service.rawValue)"
+        let content = ReceiptContent(
+            hall: settings.hall, kioskId: settings.kioskId, time: SessionClock.local(now.wall, settings.timeZone),
+            service: settings.receiptTexts[serviceKey] ?? service.rawValue, outcome: outcome, holderName: session.holderMasked,
+            holderSSN: session.certificate?.holder.ssn ?? session.card?.ssnMasked, transactionNo: session.transactionId ?? session.id,
+            verifyUrl: service == .participationCertificate ? session.certificate?.verifyUrl : nil)
+        return PrintJobRequest(id: RequestID(rawValue: settings.makeID()), sessionId: session.id, document: .receipt(content))
+    }
+
+    mutating func printingKey(_ key: Key, _ run: PrintRun) {
+        // Only a job the printer holds (paper out, jam) can be given up: the citizen goes to the counter.
+        guard key == .back, run.progress?.isHeld == true, !run.cancelling else { return }
+        var run = run
+        run.cancelling = true
+        emit(.cancelPrint(run.current.id))
+        phase = .printing(run)
+    }
+
+    mutating func onPrintProgress(_ id: RequestID, _ progress: PrintJobProgress) {
+        guard case .printing(var run) = phase, run.current.id == id else { return }
+        run.progress = progress
+        phase = .printing(run)
+    }
+
+    mutating func onPrintFinished(_ id: RequestID, _ status: PrintJobStatus) {
+        guard case .print(let kind, let sessionId)? = take(id) else { return }
+        emit(
+            .journal(
+                JournalEntry(
+                    kind: .print, sessionId: sessionId, subjectRef: session?.id == sessionId ? session?.subject?.subjectRef : nil,
+                    payload: [
+                        "kind": .string(kind.rawValue), "requestId": .string(id.rawValue), "jobId": .int(status.jobId),
+                        "state": .string(status.state.rawValue),
+                    ])))
+        guard case .printing(var run) = phase, run.current.id == id, session != nil else { return }
+        if status.state == .completed {
+            if run.index + 1 < run.jobs.count {
+                run.index += 1
+                run.progress = nil
+                send(run.current)
+                phase = .printing(run)
+            } else {
+                finishService(run.service, outcome: run.outcome, rate: true)
+            }
+        } else if run.current.kind == .receipt && run.index > 0 {
+            // The certificate is out; only its receipt failed. Not worth a trip to the counter.
+            finishService(run.service, outcome: "\(run.outcome)-without-receipt", rate: true)
+        } else {
+            journal(
+                .serviceOutcome,
+                payload: ["service": .string(run.service.rawValue), "outcome": .string("print-\(status.state.rawValue)")])
+            phase = .printFailed(
+                PrintFailedView(
+                    kind: run.current.kind, certificateNo: session?.certificate?.certificateNo, cancelled: status.state == .cancelled))
+            lastInput = now.uptime
+        }
+    }
+
+    mutating func onPrintFailed(_ id: RequestID, _ failure: SessionFailure) {
+        // Refused before or while sending: the same as an aborted job, with no job id.
+        onPrintFinished(id, PrintJobStatus(jobId: 0, state: .aborted, reasons: [failure.code]))
+    }
+
+    /// The hub's certificate as the print template takes it (the same field names).
+    static func content(_ c: HubCertificate) -> CertificateContent.Certificate {
+        CertificateContent.Certificate(
+            certificateNo: c.certificateNo, kind: c.kind, months: c.months, holder: .init(name: c.holder.name, ssn: c.holder.ssn),
+            insurances: c.insurances.map {
+                .init(insurance: $0.insurance, status: $0.status, paidMonths: $0.paidMonths, from: $0.from, to: $0.to)
+            },
+            employers: c.employers.map { .init(employer: $0.employer, from: $0.from, to: $0.to) },
+            rows: c.rows.map {
+                .init(
+                    month: $0.month, insurance: $0.insurance, base: $0.base, personalAmount: $0.personalAmount,
+                    employerAmount: $0.employerAmount,
+                    employer: $0.employer, status: $0.status)
+            },
+            verificationCode: c.verificationCode, verifyUrl: c.verifyUrl, issuedAt: c.issuedAt)
+    }
+}

@@ -1,0 +1,173 @@
+/// The citizen's session as a pure state machine: events in, actions out, and `screen` derived
+/// from the state at any moment. No I/O, no clock of its own (the runner passes `SessionTime`),
+/// no ids of its own (`SessionSettings.makeID`), so every transition is tested without devices.
+///
+/// Flow: attract → card inserted → reading → menu (→ PIN when a service needs it) → service →
+/// result / print → rating → take card → attract. A pulled card ends the session at any point;
+/// every session end wipes the card and forgets the subject.
+public struct SessionMachine: Sendable {
+    public let settings: SessionSettings
+    public let catalog: ServiceCatalog
+    public let guides: [ServiceGuide]
+    public internal(set) var health = DeviceHealth()
+    /// Operations switched the kiosk out of service: no new sessions.
+    public internal(set) var maintenance = false
+
+    var phase: Phase = .idle
+    var session: SessionData?
+    /// The reader whose slot holds a card now (with or without a session).
+    var slotReader: String?
+    var now: SessionTime
+    var lastInput: Double
+    /// When the "continue?" prompt appeared.
+    var promptSince: Double?
+    /// Actions waiting for their answer. Prints outlive the session that started them.
+    var pending: [RequestID: Pending] = [:]
+    var stopRequested = false
+    var stopAnnounced = false
+    var out: [SessionAction] = []
+
+    public init(settings: SessionSettings, catalog: ServiceCatalog, guides: [ServiceGuide] = [], now: SessionTime) {
+        self.settings = settings
+        self.catalog = catalog
+        self.guides = guides.sorted { ($0.order, $0.id) < ($1.order, $1.id) }
+        self.now = now
+        self.lastInput = now.uptime
+    }
+
+    /// True while any personal field of a citizen is held in memory.
+    public var holdsPersonalData: Bool { session != nil }
+
+    /// True once `.shutdownRequested` arrived and nothing is in flight any more (also announced
+    /// once as `.readyToStop`).
+    public var isReadyToStop: Bool { stopAnnounced }
+
+    public mutating func handle(_ event: SessionEvent, at now: SessionTime) -> [SessionAction] {
+        self.now = now
+        out = []
+        switch event {
+        case .card(let cardEvent): onCard(cardEvent)
+        case .cardRead(let id, let card, let subject): onCardRead(id, card, subject)
+        case .cardReadFailed(let id, let error): onCardReadFailed(id, .kiosk(error))
+        case .pinResult(let id, let result): onPINResult(id, result)
+        case .contributions(let id, let rows): onContributions(id, rows)
+        case .pensionPayments(let id, let rows): onPensionPayments(id, rows)
+        case .certificate(let id, let certificate): onCertificate(id, certificate)
+        case .faceProgress(let id, let stage): onFaceProgress(id, stage)
+        case .faceOutcome(let id, let outcome): onFaceOutcome(id, outcome)
+        case .printProgress(let id, let progress): onPrintProgress(id, progress)
+        case .printFinished(let id, let status): onPrintFinished(id, status)
+        case .actionFailed(let id, let failure): onActionFailed(id, failure)
+        case .printerStatus(let role, let snapshot): health.printers[role] = snapshot
+        case .hubStatus(let status): health.hub = status
+        case .cameraStatus(let present): health.cameraPresent = present
+        case .key(let key): onKey(key)
+        case .tick: onTick()
+        case .maintenance(let on): maintenance = on
+        case .shutdownRequested: stopRequested = true
+        }
+        checkStop()
+        defer { out = [] }
+        return out
+    }
+
+    // MARK: - Helpers shared by the extensions
+
+    mutating func emit(_ action: SessionAction) { out.append(action) }
+
+    mutating func newRequest(_ kind: Pending) -> RequestID {
+        let id = RequestID(rawValue: settings.makeID())
+        pending[id] = kind
+        return id
+    }
+
+    /// Takes the answer's pending entry; nil for a stale or unknown answer, which is dropped.
+    mutating func take(_ id: RequestID) -> Pending? { pending.removeValue(forKey: id) }
+
+    mutating func journal(_ kind: JournalKind, display: [String: String] = [:], payload: [String: JournalValue] = [:]) {
+        emit(
+            .journal(
+                JournalEntry(
+                    kind: kind, sessionId: session?.id, subjectRef: session?.subject?.subjectRef, display: display, payload: payload)))
+    }
+
+    /// Ends the session: journal, wipe the card, forget the subject and everything shown, tell
+    /// the runner. Prints already sent stay pending: the paper comes out anyway and its outcome
+    /// is journalled.
+    mutating func endSession(_ reason: String) {
+        guard var ending = session else { return }
+        journal(.sessionEnd, payload: ["reason": .string(reason)])
+        for (id, kind) in pending {
+            switch kind {
+            case .face: emit(.cancelFaceVerification(id)); pending[id] = nil
+            case .print: break
+            default: pending[id] = nil
+            }
+        }
+        ending.wipe()
+        session = nil
+        promptSince = nil
+        emit(.endSession(sessionId: ending.id))
+    }
+
+    /// Back to the attract screen, or the out-of-service / stopping one.
+    mutating func goIdle() {
+        phase = .idle
+        promptSince = nil
+        lastInput = now.uptime
+    }
+
+    mutating func checkStop() {
+        guard stopRequested, !stopAnnounced else { return }
+        let sessionBusy = pending.values.contains { !$0.isPrint } || phase.isPrinting
+        if session != nil && !sessionBusy {
+            endSession("shutdown")
+            phase = slotReader != nil ? .takeCard(TakeCardState(since: now.uptime, reason: .shutdown)) : .idle
+        }
+        if session == nil && pending.isEmpty {
+            stopAnnounced = true
+            emit(.readyToStop)
+        }
+    }
+}
+
+/// What an action id waits for.
+enum Pending: Sendable, Equatable {
+    case cardRead
+    case pin(ServiceID)
+    case hub(ServiceID)
+    case face
+    case print(PrintRequest.Kind, sessionId: String)
+
+    var isPrint: Bool {
+        if case .print = self { return true }
+        return false
+    }
+}
+
+/// The personal data one session holds, and only while it lasts.
+struct SessionData: Sendable {
+    var id: String
+    var card: SocialSecurityCard?
+    var subject: HubSubject?
+    var pinVerified = false
+    var pinBlocked = false
+    /// The service running now and its transaction id (rating key, idempotency key).
+    var service: ServiceID?
+    var transactionId: String?
+    var certificate: HubCertificate?
+    var faceOutcome: FaceVerificationOutcome?
+    var pensionYear: Int?
+
+    /// Overwrites the card and drops every string that named the citizen.
+    mutating func wipe() {
+        card?.wipe()
+        card = nil
+        subject = nil
+        certificate = nil
+        faceOutcome = nil
+    }
+
+    /// The holder as screens and receipts show it: the hub's masked name, else the card's.
+    var holderMasked: String { subject?.displayName ?? card?.nameMasked ?? "" }
+}

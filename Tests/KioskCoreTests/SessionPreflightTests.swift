@@ -1,0 +1,155 @@
+import KioskCore
+import KioskTesting
+import Testing
+
+/// Services offered only when they can be finished; PIN; maintenance; SIGTERM.
+@Suite struct SessionPreflightTests {
+    func menu(_ h: SessionHarness) -> MenuView? {
+        if case .menu(let m) = h.content { return m }
+        return nil
+    }
+
+    @Test func unknownDevicesCountAsUnavailable() {
+        var h = SessionHarness(healthy: false)
+        h.startAtMenu()
+        let items = menu(h)!.items
+        #expect(items[0].availability == .unavailable(.hubUnknown))
+        #expect(items[5].availability == .available)
+    }
+
+    @Test func menuFollowsPrinterAndHubEventsLive() {
+        var h = SessionHarness()
+        h.startAtMenu()
+        h.send(.printerStatus(.certificate, SessionFixtures.printer(.certificate, .paperOut)))
+        #expect(menu(h)!.items[0].availability == .unavailable(.printer(.certificate, .paperOut)))
+        #expect(menu(h)!.items[0].alternativeKey == "alt.counter")
+        h.press(.digit(1))
+        #expect(menu(h) != nil)  // a greyed service does not start
+        h.send(.printerStatus(.certificate, SessionFixtures.printer(.certificate, .paperLow)))
+        #expect(menu(h)!.items[0].availability == .available)
+        h.send(.hubStatus(.down))
+        #expect(menu(h)!.items[0...4].allSatisfy { $0.availability == .unavailable(.hubDown) })
+        h.send(.hubStatus(.degraded))
+        #expect(menu(h)!.items[1].availability == .available)
+        h.send(.cameraStatus(present: false))
+        #expect(menu(h)!.items[3].availability == .unavailable(.noCamera))
+    }
+
+    @Test func unresolvedSubjectLeavesOnlyTheGuides() {
+        var h = SessionHarness()
+        h.startAtMenu(subject: nil)
+        let items = menu(h)!.items
+        #expect(items[0...4].allSatisfy { $0.availability == .unavailable(.subjectUnknown) })
+        #expect(items[5].availability == .available)
+    }
+
+    @Test func certificateWithoutReceiptPrinterPrintsAlone() {
+        var h = SessionHarness()
+        h.startAtMenu()
+        h.send(.printerStatus(.receipt, SessionFixtures.printer(.receipt, .jammed)))
+        h.press(.digit(1))
+        h.send(.certificate(h.lastRequest()!, SessionFixtures.certificate))
+        guard case .certificatePreview(let p) = h.content else { return }
+        #expect(!p.withReceipt)
+        h.press(.enter)
+        h.send(.printFinished(h.lastPrint!.id, SessionFixtures.job(1, .completed)))
+        #expect(h.content == .rating(.participationCertificate))
+    }
+
+    @Test func heldPrintCanBeGivenUpForTheCounter() {
+        var h = SessionHarness()
+        h.startAtMenu()
+        h.press(.digit(1))
+        h.send(.certificate(h.lastRequest()!, SessionFixtures.certificate))
+        h.press(.enter)
+        let job = h.lastPrint!
+        h.press(.back)  // not held: nothing to give up
+        #expect(!h.log.contains(.cancelPrint(job.id)))
+        h.send(
+            .printProgress(
+                job.id, PrintJobProgress(job: SessionFixtures.job(2, .processing), printer: SessionFixtures.printer(.certificate, .jammed)))
+        )
+        guard case .printing(let p) = h.content else { return }
+        #expect(p.heldBy == .jammed)
+        h.press(.back)
+        #expect(h.log.contains(.cancelPrint(job.id)))
+        h.send(.printFinished(job.id, SessionFixtures.job(2, .cancelled)))
+        #expect(h.content == .printFailed(PrintFailedView(kind: .certificate, certificateNo: "CERT-2026-000123", cancelled: true)))
+        h.press(.enter)
+        #expect(h.content == .rating(.participationCertificate))
+    }
+
+    @Test func wrongPINShowsTriesThenBlockedGreysPINServices() {
+        var h = SessionHarness()
+        h.startAtMenu()
+        h.press(.digit(3))
+        h.press(.digit(1), .digit(1), .digit(1), .digit(1), .digit(1), .digit(1), .enter)
+        h.send(.pinResult(h.lastRequest()!, .wrong(triesLeft: 2)))
+        guard case .pinEntry(let wrong) = h.content else { Issue.record("\(h.content)"); return }
+        #expect(wrong.triesLeft == 2 && wrong.digitsEntered == 0)
+        h.press(.digit(1), .digit(1), .back)
+        guard case .pinEntry(let corrected) = h.content else { return }
+        #expect(corrected.digitsEntered == 1)
+        h.press(.digit(2), .digit(2), .digit(2), .digit(2), .digit(2), .enter)
+        h.send(.pinResult(h.lastRequest()!, .blocked))
+        #expect(h.content == .pinBlocked)
+        h.press(.enter)
+        #expect(menu(h)!.items[2].availability == .unavailable(.pinBlocked))
+        #expect(menu(h)!.items[0].availability == .available)
+    }
+
+    @Test func maintenanceTakesEffectAfterTheCurrentSession() {
+        var h = SessionHarness()
+        h.startAtMenu()
+        h.send(.maintenance(true))
+        #expect(menu(h)!.items[0].availability == .unavailable(.maintenance))
+        h.press(.back)
+        h.removeCard()
+        #expect(h.content == .outOfService)
+        h.send(.card(.cardInserted(reader: SessionHarness.reader, atr: [])))
+        guard case .takeCard(let v) = h.content else { Issue.record("\(h.content)"); return }
+        #expect(v.reason == .maintenance && !h.machine.holdsPersonalData)
+        #expect(
+            !h.log.contains { if case .readCard = $0 { true } else { false } }
+                || h.log.filter { if case .readCard = $0 { true } else { false } }.count == 1)
+        h.removeCard()
+        h.send(.maintenance(false))
+        #expect(h.content == .attract(guides: true))
+    }
+
+    @Test func shutdownWhenIdleIsReadyAtOnce() {
+        var h = SessionHarness()
+        let actions = h.send(.shutdownRequested)
+        #expect(actions == [.readyToStop] && h.machine.isReadyToStop)
+        #expect(h.content == .stopping)
+    }
+
+    @Test func shutdownMidPrintFinishesThePrintThenStops() {
+        var h = SessionHarness()
+        h.startAtMenu()
+        h.press(.digit(1))
+        h.send(.certificate(h.lastRequest()!, SessionFixtures.certificate))
+        h.press(.enter)
+        let certificate = h.lastPrint!
+        let first = h.send(.shutdownRequested)
+        #expect(!first.contains(.readyToStop) && h.machine.holdsPersonalData)
+        h.send(.printFinished(certificate.id, SessionFixtures.job(1, .completed)))
+        let receipt = h.lastPrint!
+        #expect(receipt.kind == .receipt && !h.machine.isReadyToStop)
+        let last = h.send(.printFinished(receipt.id, SessionFixtures.job(2, .completed)))
+        #expect(last.contains(.readyToStop))
+        #expect(!h.machine.holdsPersonalData)
+        guard case .takeCard(let v) = h.content else { Issue.record("\(h.content)"); return }
+        #expect(v.reason == .shutdown)
+        #expect(h.journal.contains { $0.kind == .sessionEnd && $0.payload["reason"] == .string("shutdown") })
+    }
+
+    @Test func shutdownWhileWaitingForTheHubWaitsForItsAnswer() {
+        var h = SessionHarness()
+        h.startAtMenu()
+        h.press(.digit(2))
+        #expect(!h.send(.shutdownRequested).contains(.readyToStop))
+        let last = h.send(.contributions(h.lastRequest()!, []))
+        #expect(last.contains(.readyToStop))
+    }
+}
