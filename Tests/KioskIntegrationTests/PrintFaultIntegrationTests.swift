@@ -9,7 +9,7 @@ import Testing
 /// Printer faults, on the rigs' kiosk-fault printer only (no other test prints there), one test at
 /// a time: paper out before and during a job, a jam, a stopped queue. Every test clears its
 /// fault at the end, failed or not, and waits for the printer to be ready again.
-@Suite(.tags(.integration), .serialized) struct PrintFaultIntegrationTests {
+@Suite(.tags(.integration), .serialized, .timeLimit(.minutes(2))) struct PrintFaultIntegrationTests {
     static let queue = "kiosk-fault"
 
     static func fault(_ arguments: String...) async throws {

@@ -23,8 +23,12 @@ import Testing
         if let page { args += ["-f", String(page), "-l", String(page)] }
         let out = try await Rigs.tool("pdftotext", args + [pdf, "-"])
         #expect(out.exitCode == 0, "pdftotext: \(out.stderr)")
-        return out.stdout
+        return squash(out.stdout)
     }
+
+    /// Text without white space: pdftotext places spaces between CJK and digits by its own rules
+    /// ("第 1页 /共 2页"), so text and expectations are compared without them.
+    static func squash(_ text: String) -> String { text.filter { !$0.isWhitespace } }
 
     /// A certificate from the example with `months` months of two insurances and the given names.
     static func certificateFile(_ name: String, months: Int, holder: String = "张三丰", employer: String? = nil) throws -> String {
@@ -56,16 +60,16 @@ import Testing
             "示范市人力资源和社会保障局服务大厅", "业务办理回执", "KIOSK-DEMO-0001", "2026-11-22 10:30:05", "参保证明打印", "欧***",
             "1101**********002X", "TX-20261122-000123", "扫码查询办理结果",
         ] {
-            #expect(text.contains(expected), "missing \(expected) in:\n\(text)")
+            #expect(text.contains(Self.squash(expected)), "missing \(expected) in:\n\(text)")
         }
         #expect(!text.contains("11010519491231002X"), "the full SSN must not be printed")
         #expect(!text.contains("欧阳娜娜"))
         // 80 mm at 80 dpi is 252 px; the picture is what the printer gets.
         let png = Self.scratch("receipt")
         #expect(try await Rigs.tool("pdftoppm", ["-png", "-r", "80", "-singlefile", pdf, png]).exitCode == 0)
-        let info = try await Rigs.tool("pdfinfo", [pdf])
-        #expect(info.stdout.contains("Pages:          1"))
-        #expect(info.stdout.contains("Page size:      226.77 x"), "\(info.stdout)")
+        let info = Self.squash(try await Rigs.tool("pdfinfo", [pdf]).stdout)
+        #expect(info.contains("Pages:1"))
+        #expect(info.contains("Pagesize:226.77"), "\(info)")
         #expect(FileManager.default.fileExists(atPath: png + ".png"))
     }
 
@@ -79,11 +83,11 @@ import Testing
             "社会保险参保证明", "证明编号：CERT-2026-000042", "验证码：7Q2K-9XRM", "张**", "1101**********002X", "养老保险", "参保缴费",
             "1,234.56", "489.84", "第 1 页 / 共 2 页", "打印时间：2026-11-22 10:30:05",
         ] {
-            #expect(first.contains(expected), "missing \(expected) on page 1:\n\(first)")
+            #expect(first.contains(Self.squash(expected)), "missing \(expected) on page 1:\n\(first)")
         }
         let second = try await Self.text(pdf, page: 2)
         #expect(second.contains("缴费明细（金额单位：元）（续）"), "\(second)")
-        #expect(second.contains("费款所属期") && second.contains("第 2 页 / 共 2 页"))
+        #expect(second.contains("费款所属期") && second.contains("第2页/共2页"))
     }
 
     @Test func theSameDataGivesTheSameFile() async throws {
@@ -98,7 +102,7 @@ import Testing
     @Test func aCertificateOfThirtyPages() async throws {
         let pdf = Self.scratch("long.pdf")
         let started = ContinuousClock.now
-        let out = try await Self.render("certificate", data: try Self.certificateFile("long.json", months: 560), out: pdf)
+        let out = try await Self.render("certificate", data: try Self.certificateFile("long.json", months: 640), out: pdf)
         #expect(out.exitCode == 0, "stderr: \(out.stderr)")
         #expect(ContinuousClock.now - started < .seconds(20))
         let info = try await Rigs.tool("pdfinfo", [pdf]).stdout
@@ -107,7 +111,7 @@ import Testing
         #expect(count >= 30, "\(info)")
         #expect(out.stdout.contains("\(count) page(s)"))
         let last = try await Self.text(pdf, page: count)
-        #expect(last.contains("第 \(count) 页 / 共 \(count) 页"), "\(last)")
+        #expect(last.contains("第\(count)页/共\(count)页"), "\(last)")
         let thirtieth = try await Self.text(pdf, page: 30)
         #expect(thirtieth.contains("费款所属期") && thirtieth.contains("（续）"))
     }
