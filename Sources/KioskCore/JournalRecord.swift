@@ -96,15 +96,23 @@ public struct JournalEntry: Sendable, Equatable {
         return nil
     }
 
-    /// True when any run of 18 characters in `text` is a valid resident ID number.
+    /// True when any run of 18 characters in `text` is a valid resident ID number. Runs on every
+    /// append, so it works on bytes and computes the check character (ISO 7064 MOD 11-2) only
+    /// after 17 digits in a row.
     static func containsResidentID(_ text: String) -> Bool {
-        let chars = Array(text)
-        guard chars.count >= 18 else { return false }
-        var start = 0
-        while start + 18 <= chars.count {
-            let run = chars[start..<start + 18]
-            if run.prefix(17).allSatisfy({ $0.isASCII && $0.isNumber }), ResidentID.isValid(String(run)) { return true }
-            start += 1
+        guard text.utf8.count >= 18 else { return false }
+        let bytes = Array(text.utf8)
+        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+        let checks = Array("10X98765432".utf8)
+        var digits = 0
+        for (i, byte) in bytes.enumerated() {
+            if digits >= 17 {
+                var sum = 0
+                for k in 0..<17 { sum += Int(bytes[i - 17 + k] - 0x30) * weights[k] }
+                let upper = byte == 0x78 ? 0x58 : byte
+                if upper == checks[sum % 11] { return true }
+            }
+            digits = (0x30...0x39).contains(byte) ? digits + 1 : 0
         }
         return false
     }

@@ -31,6 +31,19 @@ extension KioskStore {
         }
     }
 
+    /// The same append, blocking the calling thread until the commit is on disk: for callers
+    /// that already run on a thread of their own (tools, a blocking executor), which saves the
+    /// two thread hand-offs of the async path.
+    public func appendBlocking(_ entry: JournalEntry, at date: Date = .now) throws -> JournalRecord {
+        if let problem = entry.problem() { throw KioskError(.invalidInput, problem) }
+        guard !isReadOnly else { throw KioskError(.store, "the store was opened read-only") }
+        let kioskId = options.kioskId
+        let time = StoreTime.format(date)
+        do {
+            return try db.write { db in try Self.insertRecord(db, kioskId: kioskId, entry: entry, time: time) }
+        } catch { throw StoreFile.error(error, path: path).adding(context: "appending to the journal") }
+    }
+
     /// Appends several records in one transaction (one sync): all of them or none.
     public func append(_ entries: [JournalEntry], at date: Date = .now) async throws -> [JournalRecord] {
         for entry in entries { if let problem = entry.problem() { throw KioskError(.invalidInput, problem) } }
@@ -114,7 +127,8 @@ extension KioskStore {
     // MARK: - Inside transactions
 
     static func head(_ db: Database) throws -> JournalHead {
-        if let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1") {
+        let newest = try db.cachedStatement(sql: "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1")
+        if let row = try Row.fetchOne(newest) {
             return JournalHead(seq: row[0], hash: row[1])
         }
         if let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM journal_anchor WHERE id = 1") {

@@ -57,3 +57,16 @@ import Testing
         #expect(JournalEntry(kind: .maintenance, payload: ["n": .int((1 << 53) - 1)]).problem() == nil)
     }
 }
+
+@Suite struct StoreTimeTests {
+    @Test(arguments: [
+        (0.0, "1970-01-01T00:00:00.000Z"), (1_740_817_800.1234, "2025-03-01T08:30:00.123Z"),
+        (1_740_817_800.9996, "2025-03-01T08:30:00.999Z"), (951_782_400.5, "2000-02-29T00:00:00.500Z"),
+        (-1.5, "1969-12-31T23:59:58.500Z"), (4_102_444_799.9994, "2099-12-31T23:59:59.999Z"),
+    ])
+    func formatsRFC3339UTCTruncatedToTheMillisecond(seconds: Double, text: String) {
+        let date = Date(timeIntervalSince1970: seconds)
+        #expect(StoreTime.format(date) == text)
+        #expect(StoreTime.parse(text).map { abs($0.timeIntervalSince(date)) < 0.001 } == true)
+    }
+}
