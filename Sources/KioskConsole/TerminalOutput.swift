@@ -48,6 +48,11 @@ public final class TerminalOutput: @unchecked Sendable {
         write(out)
     }
 
+    /// The terminal bell, `times` in a row (the card-left reminder grows louder).
+    public func bell(times: Int) {
+        write(String(repeating: "\u{07}", count: max(1, min(times, 5))))
+    }
+
     /// Leaves the terminal as it was found: cursor shown, screen cleared.
     public func restore() {
         write("\u{1B}[0m\u{1B}[2J\u{1B}[H\u{1B}[?25h")

@@ -47,12 +47,27 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
         public init() {}
     }
 
+    public struct Files: Sendable, Equatable, Codable {
+        /// The folder with services.json, guides/, locales/, keymap.json and templates/.
+        public var directory: String = "/etc/kioskd"
+        public init() {}
+    }
+
+    public struct Camera: Sendable, Equatable, Codable {
+        /// Folder of JPEG frames for FileFaceCamera (demo, tests); empty: no camera.
+        public var folder: String = ""
+        public init() {}
+    }
+
     public var kiosk = Kiosk()
     public var hub = Hub()
     public var card = Card()
     public var printers = Printers()
     public var store = Store()
     public var console = Console()
+    public var files = Files()
+    public var camera = Camera()
+    public var session = SessionTimeouts()
 
     public init() {}
 
@@ -76,6 +91,12 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
         if store.path.isEmpty { errors.append("store.path: a file path") }
         if !(0.2...60).contains(console.refreshSeconds) { errors.append("console.refreshSeconds: 0.2 to 60") }
         if !["zh-CN", "en"].contains(kiosk.locale) { errors.append("kiosk.locale: zh-CN or en") }
+        if !(5...3600).contains(session.idleSeconds) { errors.append("session.idleSeconds: 5 to 3600") }
+        if !(3...600).contains(session.promptSeconds) { errors.append("session.promptSeconds: 3 to 600") }
+        if session.cardLeftSeconds <= session.takeCardReminderSeconds {
+            errors.append("session.cardLeftSeconds: more than session.takeCardReminderSeconds")
+        }
+        if files.directory.isEmpty { errors.append("files.directory: the folder with services.json, locales/, templates/") }
         return errors
     }
 }
@@ -90,6 +111,9 @@ extension KioskConfiguration {
         printers = try c.decodeIfPresent(Printers.self, forKey: .printers) ?? Printers()
         store = try c.decodeIfPresent(Store.self, forKey: .store) ?? Store()
         console = try c.decodeIfPresent(Console.self, forKey: .console) ?? Console()
+        files = try c.decodeIfPresent(Files.self, forKey: .files) ?? Files()
+        camera = try c.decodeIfPresent(Camera.self, forKey: .camera) ?? Camera()
+        session = try c.decodeIfPresent(SessionTimeouts.self, forKey: .session) ?? SessionTimeouts()
     }
 }
 
@@ -139,5 +163,37 @@ extension KioskConfiguration.Console {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         refreshSeconds = try c.decodeIfPresent(Double.self, forKey: .refreshSeconds) ?? refreshSeconds
+    }
+}
+
+extension KioskConfiguration.Files {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        directory = try c.decodeIfPresent(String.self, forKey: .directory) ?? directory
+    }
+}
+
+extension KioskConfiguration.Camera {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        folder = try c.decodeIfPresent(String.self, forKey: .folder) ?? folder
+    }
+}
+
+// A site file names only the timeouts it changes.
+extension SessionTimeouts {
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let c = try decoder.container(keyedBy: TimeoutKeys.self)
+        idleSeconds = try c.decodeIfPresent(Double.self, forKey: .idleSeconds) ?? idleSeconds
+        promptSeconds = try c.decodeIfPresent(Double.self, forKey: .promptSeconds) ?? promptSeconds
+        takeCardReminderSeconds = try c.decodeIfPresent(Double.self, forKey: .takeCardReminderSeconds) ?? takeCardReminderSeconds
+        cardLeftSeconds = try c.decodeIfPresent(Double.self, forKey: .cardLeftSeconds) ?? cardLeftSeconds
+        noticeSeconds = try c.decodeIfPresent(Double.self, forKey: .noticeSeconds) ?? noticeSeconds
+        guideIdleSeconds = try c.decodeIfPresent(Double.self, forKey: .guideIdleSeconds) ?? guideIdleSeconds
+    }
+
+    private enum TimeoutKeys: String, CodingKey {
+        case idleSeconds, promptSeconds, takeCardReminderSeconds, cardLeftSeconds, noticeSeconds, guideIdleSeconds
     }
 }

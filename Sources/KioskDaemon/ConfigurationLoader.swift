@@ -8,13 +8,16 @@ import Yams
 public enum ConfigurationLoader {
     /// The keys each section allows, so a misspelt key is an error rather than a silent default.
     static let allowedKeys: [String: Set<String>] = [
-        "": ["kiosk", "hub", "card", "printers", "store", "console"],
+        "": ["kiosk", "hub", "card", "printers", "store", "console", "files", "camera", "session"],
         "kiosk": ["id", "hall", "locale"],
         "hub": ["url", "timeoutSeconds", "clientCertificate", "clientKey", "caCertificate"],
         "card": ["reader"],
         "printers": ["receipt", "certificate"],
         "store": ["path"],
         "console": ["refreshSeconds"],
+        "files": ["directory"],
+        "camera": ["folder"],
+        "session": ["idleSeconds", "promptSeconds", "takeCardReminderSeconds", "cardLeftSeconds", "noticeSeconds", "guideIdleSeconds"],
     ]
 
     public static func load(path: String) throws -> KioskConfiguration {

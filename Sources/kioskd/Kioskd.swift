@@ -19,6 +19,9 @@ struct KioskdCommand: AsyncParsableCommand {
     @Option(help: "Terminal device to draw the kiosk screen on (default: standard output).")
     var tty: String?
 
+    @Flag(help: "Show the technicians' device status screen instead of the citizen front.")
+    var statusScreen = false
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -37,7 +40,8 @@ struct KioskdCommand: AsyncParsableCommand {
             throw ValidationError("configuration refused:\n\(error.message)")
         }
         logger.info("starting", metadata: ["kiosk": "\(configuration.kiosk.id)", "version": "\(KioskVersion.current)"])
-        let group = try KioskApp.buildServiceGroup(.init(configuration: configuration, ttyPath: tty), logger: logger)
+        let group = try KioskApp.buildServiceGroup(
+            .init(configuration: configuration, ttyPath: tty, front: statusScreen ? .statusScreen : .citizen), logger: logger)
         try await group.run()
         logger.info("stopped")
     }

@@ -107,6 +107,7 @@ import Testing
         #expect(out.exitCode == 1)
         #expect(out.stderr.contains("cupsd is not reachable") || out.stderr.contains("does not answer"), "\(out.stderr)")
         #expect(out.stderr.contains("start cupsd") || out.stderr.contains("check the printer"), "\(out.stderr)")
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // kioskctl's own limit is 5 s; this bound only tells a hang from a slow, loaded machine.
+        #expect(ContinuousClock.now - started < .seconds(20))
     }
 }

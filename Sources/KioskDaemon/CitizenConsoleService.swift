@@ -1,0 +1,95 @@
+import Dispatch
+import Foundation
+import KioskCard
+import KioskConsole
+import KioskCore
+import KioskHub
+import Logging
+import ServiceLifecycle
+
+/// The citizen's kiosk: card events, key presses, device and hub status and a one-second tick
+/// go into one queue of SessionEvents; the SessionRunner handles them one at a time; every
+/// handled event redraws the screen. SIGTERM becomes `.shutdownRequested`: the citizen's current
+/// step finishes, the machine says `.readyToStop`, and the service returns.
+struct CitizenConsoleService: Service {
+    let environment: KioskEnvironment
+    let files: KioskConfigFiles
+    let output: TerminalOutput
+    let input: TerminalInput
+    let notifier: SystemdNotifier
+    let logger: Logger
+
+    func run() async throws {
+        let configuration = environment.configuration
+        let (events, continuation) = AsyncStream.makeStream(of: SessionEvent.self)
+        let texts = files.texts
+        let renderer = ScreenRenderer()
+        let output = self.output
+        let settings = SessionSettings(configuration: configuration, timeouts: configuration.session, receiptTexts: texts.receiptTexts)
+        let machine = SessionMachine(settings: settings, catalog: files.catalog, guides: files.guides, now: .current())
+        let runner = SessionRunner(
+            machine: machine, environment: environment, events: continuation, consentText: { texts($0) }, logger: logger,
+            onScreen: { screen in
+                let size = output.size()
+                output.draw(renderer.frame(screen, texts: texts, columns: size.columns, rows: size.rows).ansiLines)
+            },
+            onAlert: { level in output.bell(times: level.rawValue) })
+
+        var feeders: [Task<Void, Never>] = []
+        // Card readers: every event, unfiltered; the machine follows its slot.
+        feeders.append(Task { for await e in PCSCReaderMonitor.events() { continuation.yield(.card(e)) } })
+        // The keypad.
+        let keymap = files.keymap
+        feeders.append(
+            Task {
+                var decoder = KeyDecoder(map: keymap)
+                for await chunk in input.bytes() {
+                    for key in decoder.decode(chunk) { continuation.yield(.key(key)) }
+                }
+            })
+        // Printers and the hub, live.
+        for (role, printer) in environment.printers {
+            feeders.append(Task { for await s in printer.statusUpdates() { continuation.yield(.printerStatus(role, s)) } })
+        }
+        feeders.append(Task { for await s in environment.hub.statusUpdates() { continuation.yield(.hubStatus(s)) } })
+        continuation.yield(.cameraStatus(present: environment.camera != nil))
+        // The tick: timeouts, countdowns, the clock on the status line, the watchdog.
+        let watchdog = SystemdNotifier.watchdogInterval()
+        feeders.append(
+            Task {
+                var lastPing = ContinuousClock.now
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    continuation.yield(.tick)
+                    if let watchdog, ContinuousClock.now - lastPing >= watchdog {
+                        notifier.notify("WATCHDOG=1")
+                        lastPing = .now
+                    }
+                }
+            })
+        // A resize redraws at once (SIGWINCH).
+        signal(SIGWINCH, SIG_IGN)
+        let winch = DispatchSource.makeSignalSource(signal: SIGWINCH)
+        winch.setEventHandler { continuation.yield(.tick) }
+        winch.resume()
+
+        await runner.handle(.tick)
+        notifier.notify("READY=1\nSTATUS=kiosk screen up")
+        logger.info("citizen front up", metadata: ["services": "\(files.catalog.services.count)"])
+
+        await withGracefulShutdownHandler {
+            for await event in events {
+                await runner.handle(event)
+                if await runner.readyToStop { break }
+            }
+        } onGracefulShutdown: {
+            notifier.notify("STOPPING=1")
+            continuation.yield(.shutdownRequested)
+        }
+        winch.cancel()
+        feeders.forEach { $0.cancel() }
+        input.stop()
+        await runner.flushStore()
+        output.restore()
+    }
+}

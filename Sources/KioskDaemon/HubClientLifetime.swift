@@ -1,0 +1,13 @@
+import KioskHub
+import ServiceLifecycle
+
+/// Owns the hub client for the daemon's lifetime: its connections are closed once, after
+/// graceful shutdown (AsyncHTTPClient insists on an explicit shutdown).
+struct HubClientLifetime: Service {
+    let client: HTTPHubClient
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await client.shutdown()
+    }
+}

@@ -1,0 +1,243 @@
+import Foundation
+import KioskCard
+import KioskCore
+import KioskHub
+import KioskStore
+import Logging
+
+/// Runs the session engine: events in on one queue, one at a time, into `SessionMachine`;
+/// each action it returns is carried out against the adapters, and every result comes back as
+/// an event on the same queue. The machine decides; the runner only does and reports.
+actor SessionRunner {
+    private var machine: SessionMachine
+    private let environment: KioskEnvironment
+    private let consentText: @Sendable (String) -> String
+    private let logger: Logger
+    private let events: AsyncStream<SessionEvent>.Continuation
+    private let onScreen: @Sendable (Screen) async -> Void
+    private let onAlert: @Sendable (ReminderLevel) async -> Void
+    private var tasks: [RequestID: Task<Void, Never>] = [:]
+    private var faceSessions: [RequestID: String] = [:]
+    private var printJobs: [RequestID: (role: PrinterRole, jobId: Int)] = [:]
+    /// The reader of the card being served (for PIN VERIFY).
+    private var slotReader: String?
+    private var stopped: CheckedContinuation<Void, Never>?
+    private(set) var readyToStop = false
+    /// Journal entries and ratings go to the store one after the other, in the machine's order.
+    private let records: AsyncStream<StoreWrite>.Continuation
+    private let writer: Task<Void, Never>
+
+    enum StoreWrite: Sendable {
+        case journal(JournalEntry)
+        case rating(RatingRecord)
+    }
+
+    init(
+        machine: SessionMachine, environment: KioskEnvironment, events: AsyncStream<SessionEvent>.Continuation,
+        consentText: @escaping @Sendable (String) -> String, logger: Logger,
+        onScreen: @escaping @Sendable (Screen) async -> Void, onAlert: @escaping @Sendable (ReminderLevel) async -> Void
+    ) {
+        self.machine = machine
+        self.environment = environment
+        self.events = events
+        self.consentText = consentText
+        self.logger = logger
+        self.onScreen = onScreen
+        self.onAlert = onAlert
+        let (stream, continuation) = AsyncStream.makeStream(of: StoreWrite.self)
+        records = continuation
+        writer = Task { [store = environment.store, logger] in
+            for await write in stream {
+                do {
+                    switch write {
+                    case .journal(let entry): _ = try await store.append(entry)
+                    case .rating(let rating): _ = try await store.recordRating(rating)
+                    }
+                } catch {
+                    // The store refuses only when it is unusable; the daemon's health check then
+                    // stops new sessions. The entry is logged without its personal fields.
+                    logger.error("store write failed: \(error)")
+                }
+            }
+        }
+    }
+
+    /// Waits until every journal entry and rating handed over so far is in the store.
+    func flushStore() async {
+        records.finish()
+        await writer.value
+    }
+
+    var screen: Screen { machine.screen }
+
+    /// Feeds one event to the machine and starts what it asks for.
+    func handle(_ event: SessionEvent) async {
+        let actions = machine.handle(event, at: .current())
+        for action in actions { perform(action) }
+        await onScreen(machine.screen)
+    }
+
+    /// Resumes when the machine has said `.readyToStop` after `.shutdownRequested`.
+    func waitUntilReadyToStop() async {
+        if readyToStop { return }
+        await withCheckedContinuation { stopped = $0 }
+    }
+
+    private func send(_ event: SessionEvent) { events.yield(event) }
+
+    private func perform(_ action: SessionAction) {
+        switch action {
+        case .readCard(let id, let reader, let atr):
+            slotReader = reader
+            run(id) { [environment] in
+                let reading = try await environment.cardReader.read(reader: reader, atr: atr)
+                let card = reading.result.card
+                var subject: HubSubject?
+                if let holder = card.holder {
+                    subject = try? await environment.hub.resolveSubject(
+                        ssn: holder.ssn, cardNumber: card.cardNumber, cardIdentifier: Hex.encode(card.cardIdentifier))
+                }
+                return .cardRead(id, card, subject)
+            }
+        case .verifyPIN(let id, let pin):
+            let reader = slotReader
+            run(id) {
+                guard let reader else { throw KioskError(.noCard, "no card in the slot") }
+                let connection = try await PCSCCardConnection(reader: reader)
+                defer { Task { await connection.disconnect() } }
+                let outcome = try await SocialSecurityApplication(channel: connection).verifyPIN(pin)
+                switch outcome {
+                case .verified: return .pinResult(id, .verified)
+                case .wrong(let left): return .pinResult(id, .wrong(triesLeft: left))
+                case .blocked: return .pinResult(id, .blocked)
+                }
+            }
+        case .fetchContributions(let id, let ref, let from, let to):
+            run(id) { [hub = environment.hub] in .contributions(id, try await hub.contributions(subjectRef: ref, from: from, to: to)) }
+        case .fetchPensionPayments(let id, let ref, let year):
+            run(id) { [hub = environment.hub] in .pensionPayments(id, try await hub.pensionPayments(subjectRef: ref, year: year)) }
+        case .issueCertificate(let id, let ref, let months, let key):
+            run(id) { [hub = environment.hub] in
+                .certificate(id, try await hub.issueCertificate(subjectRef: ref, months: months, idempotencyKey: key))
+            }
+        case .startFaceVerification(let id, let ref, let consent):
+            startFace(id, subjectRef: ref, consent: consent)
+        case .cancelFaceVerification(let id):
+            tasks[id]?.cancel()
+            if let sessionId = faceSessions.removeValue(forKey: id) {
+                Task { [hub = environment.hub] in try? await hub.cancelVerification(sessionId: sessionId) }
+            }
+        case .print(let job):
+            startPrint(job)
+        case .cancelPrint(let id):
+            if let (role, jobId) = printJobs[id], let printer = environment.printers[role] {
+                Task { try? await printer.cancel(jobId: jobId, requestId: id.rawValue) }
+            } else {
+                tasks[id]?.cancel()
+            }
+        case .journal(let entry):
+            records.yield(.journal(entry))
+        case .recordRating(let rating):
+            records.yield(.rating(rating))
+        case .alert(let level):
+            Task { await onAlert(level) }
+        case .notifyCardLeft(let sessionId):
+            logger.notice("card left in the slot", metadata: ["session": "\(sessionId)"])
+            Task { [hub = environment.hub] in
+                struct CardLeft: Encodable, Sendable { var event = "card-left"; var sessionId: String }
+                try? await hub.heartbeat(CardLeft(sessionId: sessionId))
+            }
+        case .endSession:
+            slotReader = nil
+            for (id, task) in tasks where printJobs[id] == nil { task.cancel() }
+        case .readyToStop:
+            readyToStop = true
+            stopped?.resume()
+            stopped = nil
+        }
+    }
+
+    /// Runs one request off the queue; its answer (or failure) comes back as an event.
+    private func run(_ id: RequestID, _ body: @escaping @Sendable () async throws -> SessionEvent) {
+        tasks[id] = Task { [events] in
+            let event: SessionEvent
+            do {
+                event = try await body()
+            } catch let problem as HubProblem {
+                event = .actionFailed(id, .hub(problem))
+            } catch let error as KioskError {
+                event = .actionFailed(id, .kiosk(error))
+            } catch is CancellationError {
+                return
+            } catch {
+                event = .actionFailed(id, .kiosk(KioskError(.invalidInput, "\(error)")))
+            }
+            events.yield(event)
+            await self.finished(id)
+        }
+    }
+
+    private func finished(_ id: RequestID) {
+        tasks[id] = nil
+        faceSessions[id] = nil
+        printJobs[id] = nil
+    }
+
+    private func rememberFaceSession(_ id: RequestID, _ sessionId: String) { faceSessions[id] = sessionId }
+    private func rememberJob(_ id: RequestID, role: PrinterRole, jobId: Int) { printJobs[id] = (role, jobId) }
+
+    private func startFace(_ id: RequestID, subjectRef: String, consent request: FaceConsentRequest) {
+        guard let camera = environment.camera else {
+            send(.actionFailed(id, .kiosk(KioskError(.invalidInput, "no camera on this kiosk"))))
+            return
+        }
+        let consent = FaceVerificationFlow.consent(
+            version: request.version, text: consentText(request.consentTextKey),
+            acceptedAt: (try? Date(request.acceptedAt, strategy: .iso8601)) ?? .now)
+        let flow = FaceVerificationFlow(hub: environment.hub, camera: camera)
+        run(id) { [events] in
+            let outcome = try await flow.run(
+                subjectRef: subjectRef, consent: consent, purpose: request.purpose,
+                onSession: { sessionId in await self.rememberFaceSession(id, sessionId) },
+                progress: { step in
+                    let stage: FaceStage =
+                        switch step {
+                        case .sessionCreated: .sessionCreated
+                        case .capturing: .capturing
+                        case .uploading: .uploading
+                        case .waitingForDecision: .waitingForDecision
+                        }
+                    events.yield(.faceProgress(id, stage))
+                })
+            return .faceOutcome(id, outcome)
+        }
+    }
+
+    private func startPrint(_ job: PrintJobRequest) {
+        let role = job.role
+        guard let printer = environment.printers[role] else {
+            send(.actionFailed(job.id, .kiosk(KioskError(.printer, "no \(role.rawValue) printer configured"))))
+            return
+        }
+        let renderer = environment.renderer
+        let media = environment.media[role] ?? []
+        run(job.id) { [events] in
+            let document: RenderedDocument
+            switch job.document {
+            case .receipt(let content): document = try renderer.receipt(content)
+            case .certificate(let content): document = try renderer.certificate(content)
+            }
+            let submitted = try await printer.submit(
+                PrintSubmission(
+                    requestId: job.id.rawValue, kind: job.kind, sessionId: job.sessionId, pdf: document.pdf, pages: document.pages,
+                    media: media, safeToRetry: job.safeToRetry))
+            await self.rememberJob(job.id, role: role, jobId: submitted.jobId)
+            var last = submitted
+            for try await progress in printer.follow(jobId: submitted.jobId, requestId: job.id.rawValue) {
+                last = progress.job
+                if !progress.job.state.isFinal { events.yield(.printProgress(job.id, progress)) }
+            }
+            return .printFinished(job.id, last)
+        }
+    }
+}
