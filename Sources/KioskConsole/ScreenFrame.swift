@@ -53,4 +53,6 @@ struct ScreenBody: Sendable, Equatable {
     var lines: [BodyLine]
     var hint: String = ""
     var middle = false
+    /// Tables keep their rows together even on tall screens.
+    var dense = false
 }

@@ -2,7 +2,9 @@ import KioskCore
 
 /// What each screen says, in the locale's words. Layout is not decided here.
 extension ScreenRenderer {
-    static func body(_ screen: Screen, _ t: LocaleTexts) -> ScreenBody {
+    static func body(_ screen: Screen, _ t: LocaleTexts, columns: Int, rows: Int) -> ScreenBody {
+        // Small screens (40×12) get the short forms: every menu item must still show.
+        let compact = rows < 16 || columns < 60
         switch screen.content {
         case .attract(let guides):
             var lines: [BodyLine] = [
@@ -25,11 +27,11 @@ extension ScreenRenderer {
             return ScreenBody(
                 title: t("pin.title"), lines: [.center(t("pin.blocked"), .warning), .blank, .center(t("pin.blockedHelp"))],
                 hint: t("hint.continue"), middle: true)
-        case .menu(let v): return menu(v, t)
+        case .menu(let v): return menu(v, t, compact: compact, width: columns - 2)
         case .loading(let service):
             return ScreenBody(title: t(titleKey(service)), lines: [.center(t("loading.body"), .emphasis)], middle: true)
-        case .certificatePreview(let v): return certificatePreview(v, t)
-        case .contributions(let page): return contributions(page, t)
+        case .certificatePreview(let v): return certificatePreview(v, t, compact: compact)
+        case .contributions(let page): return contributions(page, t, compact: compact)
         case .pensionYearChoice(let years): return pensionYears(years, t)
         case .pensionPayments(let year, let page): return pensionPayments(year, page, t)
         case .faceConsent:
@@ -94,18 +96,27 @@ extension ScreenRenderer {
         return ScreenBody(title: t(titleKey(v.service)), lines: lines, hint: t("hint.pin"), middle: true)
     }
 
-    private static func menu(_ v: MenuView, _ t: LocaleTexts) -> ScreenBody {
-        var lines: [BodyLine] = [BodyLine(text: t("menu.greeting", ["name": v.holder])), .blank]
+    private static func menu(_ v: MenuView, _ t: LocaleTexts, compact: Bool, width: Int) -> ScreenBody {
+        var lines: [BodyLine] = [BodyLine(text: t("menu.greeting", ["name": v.holder]))]
+        if !compact { lines.append(.blank) }
+        var greyed = false
         for item in v.items {
             let title = t(item.titleKey)
             switch item.availability {
             case .available:
                 lines.append(BodyLine(text: "\(item.number)  \(title)", style: .emphasis))
+            case .unavailable(let reason) where compact:
+                // One line per item: the reason if it fits, the alternative once below.
+                greyed = true
+                let long = t("menu.unavailableShort", ["title": title, "reason": reasonText(reason, t)])
+                let text = DisplayWidth.of("\(item.number)  \(long)") <= width ? long : t("menu.unavailableTitle", ["title": title])
+                lines.append(BodyLine(text: "\(item.number)  \(text)", style: .dim))
             case .unavailable(let reason):
                 let why = t("menu.unavailable", ["reason": reasonText(reason, t), "alternative": t(item.alternativeKey)])
                 lines.append(BodyLine(text: "\(item.number)  \(title)  \(why)", style: .dim, hangingIndent: 3))
             }
         }
+        if greyed { lines.append(BodyLine(text: t("menu.unavailableHint"), style: .dim)) }
         return ScreenBody(title: t("menu.title"), lines: lines, hint: t("hint.menu"))
     }
 

@@ -17,7 +17,7 @@ public struct ScreenRenderer: Sendable {
     public func frame(_ screen: Screen, texts: LocaleTexts, columns: Int, rows: Int) -> ScreenFrame {
         let columns = max(columns, 20)
         let rows = max(rows, 6)
-        var body = Self.body(screen, texts)
+        var body = Self.body(screen, texts, columns: columns, rows: rows)
         if let seconds = screen.continuePrompt {
             body = ScreenBody(
                 title: texts("prompt.title"),
@@ -53,9 +53,10 @@ public struct ScreenRenderer: Sendable {
         }
         // Space items out when there is room for it (tall screens): easier to read.
         let count = items.reduce(0) { $0 + $1.count }
-        let spaced = count * 2 - 1 <= room && room >= 20
+        let spaced = !body.dense && count * 2 - 1 <= room && room >= 20
         for (i, item) in items.enumerated() {
-            if spaced && i > 0 { wrapped.append(("", .plain)) }
+            // A blank line in the body already is a spacer: never double it.
+            if spaced && i > 0 && !body.lines[i].text.isEmpty && !body.lines[i - 1].text.isEmpty { wrapped.append(("", .plain)) }
             wrapped += item
         }
         if wrapped.count > room {

@@ -1,0 +1,150 @@
+import Foundation
+import KioskConsole
+import KioskCore
+import KioskTesting
+import Testing
+
+/// Every citizen screen, reached through the session engine, rendered at kiosk sizes.
+@Suite struct ScreenRendererTests {
+    static let config = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../kiosk-config")
+        .standardized
+    static let zh = try! LocaleTexts.load(directory: config.appendingPathComponent("locales"), locale: "zh-CN")
+    static let en = try! LocaleTexts.load(directory: config.appendingPathComponent("locales"), locale: "en")
+
+    /// The main screens by name, each reached the way a citizen reaches it.
+    static func screen(_ name: String) -> Screen {
+        var h = SessionHarness()
+        switch name {
+        case "attract": break
+        case "menu":
+            h.send(.printerStatus(.certificate, SessionFixtures.printer(.certificate, .paperOut)))
+            h.startAtMenu()
+        case "certificate-preview", "printing", "printing-held", "rating", "take-card", "take-card-loud":
+            h.startAtMenu()
+            h.press(.digit(1))
+            h.send(.certificate(h.lastRequest()!, SessionFixtures.certificate))
+            guard name != "certificate-preview" else { break }
+            h.press(.enter)
+            let job = h.lastPrint!
+            let printer = SessionFixtures.printer(.certificate, name == "printing-held" ? .paperOut : .ready)
+            h.send(.printProgress(job.id, PrintJobProgress(job: SessionFixtures.job(1, .processing), printer: printer)))
+            guard name.hasPrefix("rating") || name.hasPrefix("take-card") else { break }
+            h.send(.printFinished(job.id, SessionFixtures.job(1, .completed)))
+            h.send(.printFinished(h.lastPrint!.id, SessionFixtures.job(2, .completed)))
+            guard name != "rating" else { break }
+            h.press(.digit(5))
+            if name == "take-card-loud" { h.advance(60) }
+        case "pin":
+            h.startAtMenu()
+            h.press(.digit(3), .digit(1), .digit(2), .digit(3), .digit(4), .digit(5), .digit(6), .enter)
+            h.send(.pinResult(h.lastRequest()!, .wrong(triesLeft: 2)))
+            h.press(.digit(9), .digit(9))
+        case "contributions":
+            h.startAtMenu()
+            h.press(.digit(2))
+            h.send(.contributions(h.lastRequest()!, SessionFixtures.contributions))
+        case "pension-payments":
+            h.startAtMenu()
+            h.press(.digit(3), .digit(1), .digit(1), .digit(1), .digit(1), .digit(1), .digit(1), .enter)
+            h.send(.pinResult(h.lastRequest()!, .verified))
+            h.press(.digit(1))
+            h.send(.pensionPayments(h.lastRequest()!, SessionFixtures.pensionPayments))
+        case "face-consent", "face-progress", "face-result":
+            h.startAtMenu()
+            h.press(.digit(4))
+            guard name != "face-consent" else { break }
+            h.press(.enter)
+            let id = h.lastRequest()!
+            h.send(.faceProgress(id, .capturing))
+            guard name == "face-result" else { break }
+            h.send(
+                .faceOutcome(
+                    id,
+                    FaceVerificationOutcome(
+                        decision: "passed", reasonCode: nil, nextDueBy: "2027-11-30", receiptNo: "R-20261122-0042", attemptsLeftToday: 2)))
+        case "card-status":
+            h.startAtMenu(subject: SessionFixtures.subject(cardStatus: "lost"))
+            h.press(.digit(5))
+        case "guide":
+            h.press(.digit(0), .digit(1), .enter, .enter)
+        case "prompt":
+            h.startAtMenu()
+            h.advance(63)
+        case "card-removed":
+            h.startAtMenu()
+            h.press(.digit(1))
+            h.send(.certificate(h.lastRequest()!, SessionFixtures.certificate))
+            h.press(.enter)
+            h.removeCard()
+        case "service-failed":
+            h.startAtMenu()
+            h.press(.digit(2))
+            h.send(.actionFailed(h.lastRequest()!, .kiosk(KioskError(.hubUnavailable, "down"))))
+        case "out-of-service":
+            h.send(.maintenance(true))
+        default:
+            Issue.record("unknown screen \(name)")
+        }
+        return h.screen
+    }
+
+    static let all = [
+        "attract", "menu", "certificate-preview", "printing", "printing-held", "rating", "take-card", "take-card-loud", "pin",
+        "contributions",
+        "pension-payments", "face-consent", "face-progress", "face-result", "card-status", "guide", "prompt", "card-removed",
+        "service-failed",
+        "out-of-service",
+    ]
+
+    @Test(arguments: all)
+    func everyScreenFillsEverySizeExactly(name: String) {
+        let screen = Self.screen(name)
+        for (columns, rows) in [(40, 12), (80, 24), (160, 50), (41, 13)] {
+            for texts in [Self.zh, Self.en] {
+                let lines = ScreenRenderer().render(screen, texts: texts, columns: columns, rows: rows)
+                #expect(lines.count == rows, "\(name) \(columns)x\(rows)")
+                #expect(lines.allSatisfy { DisplayWidth.of($0) == columns }, "\(name) \(columns)x\(rows) \(texts.locale)")
+                #expect(lines.last?.contains("KIOSK-DEMO-0001") == true || lines.last?.contains("秒") == true)
+                // No key shows through: every text the screen asked for exists.
+                #expect(!lines.joined().contains("service."), "\(name): a missing text key")
+            }
+        }
+    }
+
+    @Test(arguments: all)
+    func noPersonalDataBeyondMasks(name: String) {
+        let text = ScreenRenderer().render(Self.screen(name), texts: Self.zh, columns: 160, rows: 50).joined()
+        #expect(!text.contains(SessionFixtures.fullName) && !text.contains(SessionFixtures.ssn) && !text.contains("X00000019"))
+    }
+
+    @Test func countdownAndPromptAreVisibleAtTheSmallestSize() {
+        let menu = ScreenRenderer().render(Self.screen("menu"), texts: Self.zh, columns: 40, rows: 12)
+        #expect(menu.last?.contains("剩余 60 秒") == true)
+        let prompt = ScreenRenderer().render(Self.screen("prompt"), texts: Self.zh, columns: 40, rows: 12).joined()
+        #expect(prompt.contains("继续办理请按确认键") && prompt.contains("12 秒后将结束本次服务"))
+    }
+
+    @Test func styledFrameKeepsThePlainTextAndAddsANSIOnly() {
+        let frame = ScreenRenderer().frame(Self.screen("attract"), texts: Self.zh, columns: 80, rows: 24)
+        #expect(frame.styles.count == frame.lines.count)
+        #expect(
+            frame.ansiLines.map { $0.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression) } == frame.lines)
+    }
+
+    @Test(arguments: [
+        "attract", "menu", "certificate-preview", "printing", "rating", "take-card", "contributions", "face-result", "prompt",
+    ])
+    func matchesSnapshot(name: String) throws {
+        for (columns, rows) in [(40, 12), (80, 24)] {
+            let rendered =
+                ScreenRenderer().render(Self.screen(name), texts: Self.zh, columns: columns, rows: rows).joined(separator: "\n") + "\n"
+            let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+                "Snapshots/screen-\(name)-\(columns)x\(rows).txt")
+            if ProcessInfo.processInfo.environment["KIOSK_RECORD_SNAPSHOTS"] == "1" {
+                try rendered.write(to: url, atomically: true, encoding: .utf8)
+            }
+            let expected = try String(contentsOf: url, encoding: .utf8)
+            #expect(rendered == expected, "\(name) \(columns)x\(rows) differs; if intended, re-record with KIOSK_RECORD_SNAPSHOTS=1")
+        }
+    }
+}
