@@ -16,6 +16,11 @@ public actor OutboxDeliverer {
         /// First back-off after a failure; doubled per failure up to `maximumBackoff`.
         public var initialBackoff: Duration = .milliseconds(500)
         public var maximumBackoff: Duration = .seconds(60)
+        /// Journal records older than this that the hub acknowledged are pruned (behind the
+        /// anchor); nil keeps every record on the kiosk.
+        public var retention: Duration?
+        /// How often pruning runs at most.
+        public var pruneInterval: Duration = .seconds(3600)
         public init() {}
     }
 
@@ -32,6 +37,7 @@ public actor OutboxDeliverer {
     private let random: @Sendable () -> Double
     /// Failures in a row, for the back-off.
     public private(set) var consecutiveFailures = 0
+    private var lastPrune: ContinuousClock.Instant?
 
     public init(
         store: KioskStore, uplink: any JournalUplink, policy: Policy = Policy(),
@@ -51,6 +57,7 @@ public actor OutboxDeliverer {
         while !Task.isCancelled {
             do {
                 let report = try await deliverPending()
+                try await pruneIfDue()
                 if report.isEmpty { try await sleep(policy.idleInterval) }
             } catch is CancellationError {
                 return
@@ -58,6 +65,17 @@ public actor OutboxDeliverer {
                 do { try await sleep(backoff()) } catch { return }
             }
         }
+    }
+
+    /// Prunes acknowledged records older than `policy.retention`, at most once per
+    /// `pruneInterval`. Returns how many went.
+    @discardableResult
+    public func pruneIfDue(now: Date = .now) async throws -> Int {
+        guard let retention = policy.retention else { return 0 }
+        if let lastPrune, ContinuousClock.now - lastPrune < policy.pruneInterval { return 0 }
+        let pruned = try await store.pruneJournal(olderThan: retention, now: now)
+        lastPrune = .now
+        return pruned
     }
 
     /// The wait before the next attempt: exponential in the failures so far, with "equal

@@ -203,6 +203,27 @@ actor FakeHub: JournalUplink {
         #expect(await hub.journal.keys.sorted() == Array(1...12))
     }
 
+    @Test func prunesOnlyDeliveredRecordsPastRetentionAndAtMostOncePerInterval() async throws {
+        let folder = try TemporaryFolder()
+        let store = try Fixture.openStore(folder)
+        let hub = FakeHub()
+        let now = Date()
+        for i in 0..<6 { _ = try await store.append(Fixture.entry(i), at: now.addingTimeInterval(-Double(10 - i) * 86_400)) }
+        var policy = OutboxDeliverer.Policy()
+        policy.retention = .seconds(7 * 86_400)
+        let deliverer = OutboxDeliverer(store: store, uplink: hub, policy: policy)
+        // Nothing delivered yet: nothing may go, however old.
+        #expect(try await deliverer.pruneIfDue(now: now) == 0)
+        let fresh = OutboxDeliverer(store: store, uplink: hub, policy: policy)
+        try await fresh.deliverPending()
+        // Records 10, 9 and 8 days old go; 7 days and younger stay.
+        #expect(try await fresh.pruneIfDue(now: now) == 3)
+        #expect(try await fresh.pruneIfDue(now: now.addingTimeInterval(86_400 * 30)) == 0, "once per interval")
+        #expect(try await store.journalAnchor()?.seq == 3)
+        #expect(try await store.verifyJournal().problem == nil)
+        #expect(await hub.journal.count == 6)
+    }
+
     @Test func backoffGrowsAndStaysWithinItsJitteredBounds() async throws {
         let folder = try TemporaryFolder()
         let store = try Fixture.openStore(folder)
