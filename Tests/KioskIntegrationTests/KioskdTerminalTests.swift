@@ -31,7 +31,8 @@ import Testing
     @Test func statusScreenShowsReadersPrintersAndHubAndRedrawsOnResize() async throws {
         try await withHubSimulator { url in
             let tmux = try await TmuxSession.start(
-                command: [Rigs.executable("kioskd").string, "--config", try Self.config(hubURL: url)], columns: 80, rows: 24)
+                command: [Rigs.executable("kioskd").string, "--status-screen", "--config", try Self.config(hubURL: url)], columns: 80,
+                rows: 24)
             defer { Task { await tmux.kill() } }
             let screen = try await tmux.waitFor(timeout: .seconds(20)) {
                 $0.contains("Virtual PCD 00 00") && $0.contains("kiosk-a4") && $0.contains("[正常 OK] 中心平台 Hub")
@@ -48,7 +49,8 @@ import Testing
 
     @Test func statusScreenSaysWhenTheHubIsDown() async throws {
         let tmux = try await TmuxSession.start(
-            command: [Rigs.executable("kioskd").string, "--config", try Self.config(hubURL: "http://127.0.0.1:9/")], columns: 80, rows: 24)
+            command: [Rigs.executable("kioskd").string, "--status-screen", "--config", try Self.config(hubURL: "http://127.0.0.1:9/")],
+            columns: 80, rows: 24)
         defer { Task { await tmux.kill() } }
         let screen = try await tmux.waitFor(timeout: .seconds(20)) { $0.contains("[故障 FAIL] 中心平台 Hub") }
         #expect(screen.contains("not reachable"))

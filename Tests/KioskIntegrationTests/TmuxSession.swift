@@ -7,10 +7,13 @@ struct TmuxSession: Sendable {
     let socket: String
     let session = "kiosk"
 
-    static func start(command: [String], columns: Int, rows: Int, environment: [String: String] = [:]) async throws -> TmuxSession {
+    static func start(
+        command: [String], columns: Int, rows: Int, environment: [String: String] = [:], stderrTo: String? = nil
+    ) async throws -> TmuxSession {
         let t = TmuxSession(socket: "kiosk-test-\(UUID().uuidString.prefix(8))")
         let env = ["LANG=C.UTF-8", "LC_ALL=C.UTF-8"] + environment.map { "\($0)=\($1)" }
-        let shell = "env " + (env + command).map(quote).joined(separator: " ")
+        var shell = "env " + (env + command).map(quote).joined(separator: " ")
+        if let stderrTo { shell += " 2>" + quote(stderrTo) }
         let out = try await Rigs.tool(
             "tmux", ["-L", t.socket, "-f", "/dev/null", "new-session", "-d", "-s", t.session, "-x", "\(columns)", "-y", "\(rows)", shell])
         guard out.exitCode == 0 else { throw TmuxError(message: "tmux new-session failed: \(out.stderr)") }

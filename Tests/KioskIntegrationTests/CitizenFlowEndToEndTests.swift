@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+
+/// The citizen at the kiosk, end to end: kioskd in a real terminal against pcscd + the virtual
+/// card, cupsd + the virtual printers, the reference hub and a SQLite store.
+@Suite(.tags(.integration), .timeLimit(.minutes(3))) struct CitizenFlowEndToEndTests {
+    /// The certificate flow: 1 (certificate) → Enter (print) → 5 (rating). The A4 printer keeps a
+    /// PDF with the masked holder and the verification code; the journal has every step and
+    /// verifies; the rating reaches the hub once; nothing unmasked ever shows on screen.
+    @Test func certificateFlowPrintsJournalsAndRates() async throws {
+        try await KioskEndToEnd.run { kiosk in
+            _ = try await kiosk.screen(contains: "请插入社保卡")
+            let card = try kiosk.insert("gen2")
+            let menu = try await kiosk.screen(contains: "请选择要办理的业务")
+            #expect(menu.contains("张*"))
+            try await kiosk.press("1")
+            let preview = try await kiosk.screen(contains: "验证码：")
+            let code = try #require(
+                preview.split(separator: "\n").first { $0.contains("验证码：") }?
+                    .split(separator: "：").last.map { $0.trimmingCharacters(in: .whitespaces) })
+            try await kiosk.press("Enter")
+            _ = try await kiosk.screen(contains: "服务评价", timeout: .seconds(40))
+            try await kiosk.press("5")
+            let done = try await kiosk.screen(contains: "请取出您的社保卡")
+            for screen in [menu, preview, done] {
+                #expect(!screen.contains("张三") && !screen.contains("11010519491231002X"), "unmasked data on screen")
+            }
+            await card.remove()
+            _ = try await kiosk.screen(contains: "请插入社保卡")
+
+            let pdf = try #require(try await KioskEndToEnd.printedPDF(containing: code), "no PDF with code \(code) at the A4 printer")
+            #expect(pdf.contains("张*") && pdf.contains("1101**********002X"))
+            #expect(!pdf.contains("张三"))
+
+            let kinds = try await kiosk.journalKinds()
+            for kind in ["session-start", "card-read", "print", "service-outcome", "rating", "session-end"] {
+                #expect(kinds.contains(kind), "journal lacks \(kind): \(kinds)")
+            }
+            #expect(try await kiosk.journalVerifies())
+            // The outbox delivers the rating to the hub, exactly once.
+            var ratings: [[String: Any]] = []
+            for _ in 0..<60 {
+                ratings = (try await kiosk.hubJSON("sim/ratings") as? [String: [[String: Any]]])?["ratings"] ?? []
+                if !ratings.isEmpty { break }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            #expect(ratings.count == 1)
+            #expect(ratings.first?["score"] as? Int == 5)
+            #expect(ratings.first?["service"] as? String == "participation-certificate")
+        }
+    }
+
+    /// The card is pulled while the citizen looks at the preview: the session ends, the screen
+    /// says so plainly, and the journal closes the session.
+    @Test func cardPulledMidFlowEndsTheSessionPlainly() async throws {
+        try await KioskEndToEnd.run { kiosk in
+            let card = try kiosk.insert("gen2")
+            _ = try await kiosk.screen(contains: "请选择要办理的业务")
+            try await kiosk.press("1")
+            _ = try await kiosk.screen(contains: "验证码：")
+            await card.remove()
+            let screen = try await kiosk.screen(contains: "您已取出社保卡")
+            #expect(!screen.contains("张*"), "the holder is wiped from the screen")
+            _ = try await kiosk.screen(contains: "请插入社保卡", timeout: .seconds(30))
+            let kinds = try await kiosk.journalKinds()
+            #expect(kinds.contains("session-end"))
+            #expect(!kinds.contains("print"))
+            #expect(try await kiosk.journalVerifies())
+        }
+    }
+
+    /// The hub goes down while the face verification runs: the citizen is told to go to the
+    /// counter, and the journal records the capture, the wipe and the failed outcome.
+    @Test func hubDownDuringFaceVerificationSendsTheCitizenToTheCounter() async throws {
+        try await KioskEndToEnd.run { kiosk in
+            let card = try kiosk.insert("gen2")
+            _ = try await kiosk.screen(contains: "请选择要办理的业务")
+            try await kiosk.setHub(#"{"decisionDelayMs": 3000}"#)
+            try await kiosk.press("4")
+            _ = try await kiosk.screen(contains: "同意并开始认证")
+            try await kiosk.press("Enter")
+            _ = try await kiosk.screen(contains: "平台比对", timeout: .seconds(20))
+            try await kiosk.setHub(#"{"fault": "5xx", "count": -1, "includeHealth": true}"#)
+            // Not the consent screen's own mention of the counter: the verification's end.
+            let screen = try await kiosk.tmux.waitFor(timeout: .seconds(40)) {
+                $0.contains("人工窗口") && !$0.contains("同意并开始认证") && !$0.contains("平台比对")
+            }
+            #expect(!screen.contains("认证通过"))
+            let kinds = try await kiosk.journalKinds()
+            #expect(kinds.contains("face-capture"))
+            #expect(kinds.contains("service-outcome"))
+            #expect(try await kiosk.journalVerifies())
+            await card.remove()
+        }
+    }
+}
+
+/// Paper out during the certificate, on the rigs' kiosk-fault printer; part of the serialized
+/// fault suite so no other test touches that printer meanwhile.
+extension PrintFaultIntegrationTests {
+    @Test func paperOutDuringTheCertificateHoldsItAndTellsTheCitizen() async throws {
+        try await Self.fault("clear")
+        defer { Task { try? await Self.fault("clear") } }
+        try await KioskEndToEnd.run(certificatePrinter: "kiosk-fault") { kiosk in
+            let card = try kiosk.insert("gen2")
+            _ = try await kiosk.screen(contains: "请选择要办理的业务")
+            try await kiosk.press("1")
+            _ = try await kiosk.screen(contains: "验证码：")
+            // Slow first, so the job is still at the printer when the paper runs out.
+            try await Self.fault("slow", "20")
+            try await kiosk.press("Enter")
+            _ = try await kiosk.screen(contains: "正在打印参保证明")
+            try await Self.fault("paper-out")
+            let held = try await kiosk.screen(contains: "等待工作人员处理", timeout: .seconds(40))
+            #expect(held.contains("缺纸"))
+            // The citizen gives up: Back cancels the print and sends them to the counter.
+            try await kiosk.press("BSpace")
+            _ = try await kiosk.tmux.waitFor(timeout: .seconds(30)) { $0.contains("人工窗口") && !$0.contains("等待工作人员处理") }
+            try await Self.fault("clear")
+            await card.remove()
+            let kinds = try await kiosk.journalKinds()
+            #expect(kinds.contains("print"))
+            #expect(try await kiosk.journalVerifies())
+        }
+    }
+}

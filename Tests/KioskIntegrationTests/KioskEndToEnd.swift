@@ -1,0 +1,110 @@
+import Foundation
+import KioskHubSim
+import Testing
+
+/// One real kiosk for an end-to-end test: kioskd in tmux (a real terminal), its own pcscd with
+/// the virtual card, the rigs' cupsd and printers, the reference hub on a loopback port, a
+/// SQLite file of its own. The test types on the keypad and reads the screen like a citizen.
+struct KioskEndToEnd: Sendable {
+    let pcsc: IsolatedPCSC
+    let tmux: TmuxSession
+    let hubURL: String
+    let dir: URL
+    var storePath: String { dir.appendingPathComponent("kiosk.sqlite").path }
+
+    /// Runs `body` against a fresh kiosk; `certificatePrinter` lets a fault test use kiosk-fault.
+    static func run(
+        certificatePrinter: String = "kiosk-a4", sessionYAML: String = "",
+        _ body: @Sendable (KioskEndToEnd) async throws -> Void
+    ) async throws {
+        let seed = Rigs.repo.appendingPathComponent("devices/hub-seed/citizens.json").path
+        try await HubSimulator.withRunning(.init(port: 0, seedPath: seed)) { url in
+            let pcsc = try IsolatedPCSC()
+            try await pcsc.start()
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-e2e-\(UUID().uuidString.prefix(8))")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let config = dir.appendingPathComponent("kiosk.yaml").path
+            try """
+            kiosk:
+              id: KIOSK-E2E-0001
+            hub:
+              url: \(url)
+              timeoutSeconds: 2
+            card:
+              reader: \(pcsc.reader0)
+            printers:
+              receipt: kiosk-receipt
+              certificate: \(certificatePrinter)
+            store:
+              path: \(dir.path)/kiosk.sqlite
+            files:
+              directory: \(Rigs.repo.appendingPathComponent("kiosk-config").path)
+            camera:
+              folder: \(Rigs.repo.appendingPathComponent("devices/camera").path)
+            \(sessionYAML)
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+            let tmux = try await TmuxSession.start(
+                command: [Rigs.executable("kioskd").string, "--config", config], columns: 80, rows: 24,
+                environment: pcsc.environment, stderrTo: dir.appendingPathComponent("kioskd.log").path)
+            let kiosk = KioskEndToEnd(pcsc: pcsc, tmux: tmux, hubURL: url, dir: dir)
+            do {
+                try await body(kiosk)
+            } catch {
+                await tmux.kill()
+                await pcsc.stop()
+                throw error
+            }
+            await tmux.kill()
+            await pcsc.stop()
+        }
+    }
+
+    func insert(_ profile: String, extra: [String] = []) throws -> VirtualCard {
+        try VirtualCard(profile: profile, port: pcsc.basePort, extra: extra)
+    }
+
+    func screen(contains text: String, timeout: Duration = .seconds(20)) async throws -> String {
+        try await tmux.waitFor(timeout: timeout) { $0.contains(text) }
+    }
+
+    func press(_ keys: String...) async throws {
+        for key in keys {
+            try await tmux.sendKeys(key)
+            try await Task.sleep(for: .milliseconds(150))
+        }
+    }
+
+    /// `kioskctl journal tail --json` on this kiosk's store.
+    func journalKinds() async throws -> [String] {
+        let out = try await Rigs.run("kioskctl", ["journal", "tail", "-n", "200", "--json", "--db", storePath])
+        return out.stdout.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["kind"] as? String
+        }
+    }
+
+    func journalVerifies() async throws -> Bool {
+        try await Rigs.run("kioskctl", ["journal", "verify", "--db", storePath]).exitCode == 0
+    }
+
+    func hubJSON(_ path: String) async throws -> Any {
+        let out = try await Rigs.tool("curl", ["-s", hubURL + path])
+        return try JSONSerialization.jsonObject(with: Data(out.stdout.utf8))
+    }
+
+    func setHub(_ scenario: String) async throws {
+        _ = try await Rigs.tool(
+            "curl", ["-s", "-X", "POST", "-H", "Content-Type: application/json", "-d", scenario, hubURL + "sim/scenario"])
+    }
+
+    /// The PDF the virtual A4 printer kept whose text holds `text` (pdftotext), if any.
+    static func printedPDF(containing text: String, printer: String = "a4") async throws -> String? {
+        let rigs = ProcessInfo.processInfo.environment["KIOSK_RIGS_DIR"] ?? Rigs.repo.appendingPathComponent(".rigs").path
+        let folder = "\(rigs)/jobs/\(printer)"
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        for file in files where file.hasSuffix(".pdf") {
+            let out = try await Rigs.tool("pdftotext", ["\(folder)/\(file)", "-"])
+            if out.stdout.contains(text) { return out.stdout }
+        }
+        return nil
+    }
+}
