@@ -197,7 +197,7 @@ extension ScreenRenderer {
             lines += [.center(t("printing.state.\(v.state?.rawValue ?? "sending")")), .center(progressBar(v))]
         }
         if v.cancelling { lines += [.blank, .center(t("printing.cancelling"), .warning)] }
-        lines += [.blank, .center(t("printing.wait"))]
+        if v.heldBy == nil { lines += [.blank, .center(t("printing.wait"))] }
         return ScreenBody(
             title: t("printing.title"), lines: lines, hint: v.heldBy != nil && !v.cancelling ? t("hint.printHeld") : "", middle: true)
     }

@@ -43,7 +43,7 @@ public struct ScreenRenderer: Sendable {
         var items: [[(String, ScreenFrame.Style)]] = []
         for line in body.lines {
             var item: [(String, ScreenFrame.Style)] = []
-            let parts = DisplayWidth.wrap(line.text, to: max(1, width - line.hangingIndent))
+            let parts = LineBreaking.wrap(line.text, to: max(1, width - line.hangingIndent))
             for (i, part) in parts.enumerated() {
                 let indented = (i > 0 ? String(repeating: " ", count: line.hangingIndent) : "") + part
                 let text = line.centered ? DisplayWidth.center(part, in: columns) : String(repeating: " ", count: margin) + indented

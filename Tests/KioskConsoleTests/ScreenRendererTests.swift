@@ -131,9 +131,7 @@ import Testing
             frame.ansiLines.map { $0.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression) } == frame.lines)
     }
 
-    @Test(arguments: [
-        "attract", "menu", "certificate-preview", "printing", "rating", "take-card", "contributions", "face-result", "prompt",
-    ])
+    @Test(arguments: all)
     func matchesSnapshot(name: String) throws {
         for (columns, rows) in [(40, 12), (80, 24)] {
             let rendered =
