@@ -40,11 +40,19 @@ struct CitizenConsoleService: Service {
         feeders.append(Task { for await e in PCSCReaderMonitor.events() { continuation.yield(.card(e)) } })
         // The keypad.
         let keymap = files.keymap
+        let keypad = KeypadDecoder(KeyDecoder(map: keymap))
         feeders.append(
             Task {
-                var decoder = KeyDecoder(map: keymap)
                 for await chunk in input.bytes() {
-                    for key in decoder.decode(chunk) { continuation.yield(.key(key)) }
+                    let (keys, generation) = await keypad.feed(chunk)
+                    for key in keys { continuation.yield(.key(key)) }
+                    if await keypad.hasPending {
+                        // A lone Esc is Back only if nothing follows within 50 ms (else it starts a sequence).
+                        Task {
+                            try? await Task.sleep(for: .milliseconds(50))
+                            for key in await keypad.flush(ifStill: generation) { continuation.yield(.key(key)) }
+                        }
+                    }
                 }
             })
         // Printers and the hub, live.
@@ -91,5 +99,26 @@ struct CitizenConsoleService: Service {
         input.stop()
         await runner.flushStore()
         output.restore()
+    }
+}
+
+/// The keypad's decoder shared between the reading loop and the Esc timer.
+actor KeypadDecoder {
+    private var decoder: KeyDecoder
+    private var generation = 0
+
+    init(_ decoder: KeyDecoder) { self.decoder = decoder }
+
+    var hasPending: Bool { decoder.hasPending }
+
+    func feed(_ bytes: [UInt8]) -> ([Key], Int) {
+        generation += 1
+        return (decoder.decode(bytes), generation)
+    }
+
+    /// Flushes a pending partial sequence unless more bytes came since `generation`.
+    func flush(ifStill generation: Int) -> [Key] {
+        guard generation == self.generation else { return [] }
+        return decoder.flush()
     }
 }
