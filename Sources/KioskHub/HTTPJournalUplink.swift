@@ -21,6 +21,7 @@ public struct HTTPJournalUplink: JournalUplink {
     }
 
     public func deliverRating(_ rating: RatingRecord) async throws {
-        try await client.submitRating(transactionId: rating.transactionId, service: rating.service, score: rating.score, comment: rating.comment)
+        try await client.submitRating(
+            transactionId: rating.transactionId, service: rating.service, score: rating.score, comment: rating.comment)
     }
 }
