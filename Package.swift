@@ -135,6 +135,8 @@ let package = Package(
             dependencies: [
                 "KioskCore", "KioskCard", "KioskStore", "KioskPrint", "KioskHub", "KioskHubSim", "KioskConsole", "KioskDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ], swiftSettings: strict),
 
         // Virtual devices: they never import the code they test.

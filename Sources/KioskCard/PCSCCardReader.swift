@@ -24,8 +24,17 @@ public struct PCSCCardReader: Sendable {
     /// Throws KioskError: `noCard` after the timeout, `pcscUnavailable`, `readerUnavailable`,
     /// `cardRemoved`, `notSocialSecurityCard`, `cardProtocol`, `cardRejected`.
     public func waitAndRead(timeout: Duration) async throws -> Reading {
-        let (reader, atr, seen) = try await waitForCard(timeout: timeout)
-        return try await read(reader: reader, atr: atr, since: seen)
+        // The watcher used for the wait is gone before this returns (also on error), so a
+        // short-lived caller such as kioskctl can exit safely right after.
+        do {
+            let (reader, atr, seen) = try await waitForCard(timeout: timeout)
+            let reading = try await read(reader: reader, atr: atr, since: seen)
+            await PCSCReaderMonitor.waitUntilStopped()
+            return reading
+        } catch {
+            await PCSCReaderMonitor.waitUntilStopped()
+            throw error
+        }
     }
 
     /// Reads the card now in `reader`; `since` is when it was seen (for the timing).

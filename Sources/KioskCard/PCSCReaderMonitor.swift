@@ -14,14 +14,39 @@ public enum PCSCReaderMonitor {
         AsyncStream(bufferingPolicy: .unbounded) { continuation in
             let control = MonitorControl()
             continuation.onTermination = { _ in control.cancel() }
+            MonitorThreads.shared.started()
             let thread = Thread {
                 MonitorLoop(control: control, emit: { continuation.yield($0) }, waitMs: waitMs, retryMs: retryMs).run()
                 continuation.finish()
+                MonitorThreads.shared.finished()
             }
             thread.name = "kioskd.pcsc.monitor"
             thread.start()
         }
     }
+}
+
+extension PCSCReaderMonitor {
+    /// Waits (up to `limit`) until every monitor thread has left pcsc-lite. A process must not
+    /// exit while one is inside the library: exit() runs pcsc-lite's destructors under it and
+    /// the thread crashes on freed state (seen as SIGSEGV in libpcsclite at the end of a read).
+    public static func waitUntilStopped(limit: Duration = .seconds(3)) async {
+        let deadline = ContinuousClock.now + limit
+        while MonitorThreads.shared.running > 0 && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}
+
+/// How many monitor threads are inside pcsc-lite now.
+final class MonitorThreads: @unchecked Sendable {
+    static let shared = MonitorThreads()
+    private let lock = NSLock()
+    private var count = 0
+
+    var running: Int { lock.withLock { count } }
+    func started() { lock.withLock { count += 1 } }
+    func finished() { lock.withLock { count -= 1 } }
 }
 
 /// The cancelled flag and the context being waited on, shared between the monitor thread and

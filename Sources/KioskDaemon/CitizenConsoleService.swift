@@ -97,6 +97,7 @@ struct CitizenConsoleService: Service {
         winch.cancel()
         feeders.forEach { $0.cancel() }
         input.stop()
+        await PCSCReaderMonitor.waitUntilStopped()
         await runner.flushStore()
         output.restore()
     }
