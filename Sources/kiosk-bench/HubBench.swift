@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import KioskCore
 import KioskHub
@@ -27,6 +28,19 @@ struct HubBench: AsyncParsableCommand {
                 _ = try await client.health()
                 ours.append((ContinuousClock.now - start).milliseconds)
             }
+            // The library alone: AsyncHTTPClient with the same headers, no retries, breaker or decoding.
+            let raw = HTTPClient(eventLoopGroupProvider: .singleton)
+            var ahc: [Double] = []
+            for i in 0..<(requests + 20) {
+                var request = HTTPClientRequest(url: url + "v1/health")
+                request.headers.add(name: "X-Kiosk-Id", value: "KIOSK-BENCH-0001")
+                let start = ContinuousClock.now
+                let response = try await raw.execute(request, timeout: .seconds(5))
+                _ = try await response.body.collect(upTo: 1 << 20)
+                if i >= 20 { ahc.append((ContinuousClock.now - start).milliseconds) }
+            }
+            try await raw.shutdown()
+            let library = Sample(values: ahc)
             let curl = Sample(values: try curlRun(url: url + "v1/health", count: requests))
             let o = Sample(values: ours)
             let ratio = o.median / curl.median
@@ -55,6 +69,9 @@ struct HubBench: AsyncParsableCommand {
             print("| path | median ms | p95 ms | ratio |")
             print("|---|---|---|---|")
             print("| curl, one process, keep-alive (baseline) | \(fmt(curl.median)) | \(fmt(curl.percentile(95))) | 1.00 |")
+            print(
+                "| AsyncHTTPClient alone (same request) | \(fmt(library.median)) | \(fmt(library.percentile(95))) | \(fmt(library.median / curl.median, 2)) |"
+            )
             print("| HTTPHubClient | \(fmt(o.median)) | \(fmt(o.percentile(95))) | \(fmt(ratio, 2)) |")
             print("journal upload: \(records) records in batches of \(batch): \(fmt(Double(records) / seconds, 0)) records/s")
             print(goalLine("hub-request-overhead", measured: "\(fmt(ratio, 2))x curl", target: "<= 1.2x curl", met: ratio <= 1.2))
