@@ -4,6 +4,8 @@ import Foundation
 import KioskCore
 import KioskHub
 import KioskHubSim
+import NIOCore
+import NIOHTTP1
 
 /// `kiosk-bench hub`: our client's request overhead against curl fetching the same simulator
 /// endpoint in the same run, and journal batch upload throughput.
