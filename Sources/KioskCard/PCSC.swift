@@ -184,15 +184,21 @@ final class PCSCCardHandle {
         return Array(response.prefix(Int(length)))
     }
 
-    /// SCardStatus: is a card still there?
-    func cardPresent() -> Bool {
+    /// SCardStatus: the return code, the reader state flags and the ATR.
+    private func status() -> (rv: Int, state: UInt, atr: [UInt8]) {
         var state: DWORD = 0
         var proto: DWORD = 0
         var atr = [UInt8](repeating: 0, count: 33)
         var atrLength = DWORD(atr.count)
         var nameLength: DWORD = 0
         let rv = SCardStatus(handle, nil, &nameLength, &state, &proto, &atr, &atrLength)
-        return rv == PCSCCode.success && (UInt(state) & UInt(SCARD_PRESENT)) != 0
+        return (rv, UInt(state), Array(atr.prefix(Int(atrLength))))
+    }
+
+    /// Is a card still there?
+    func cardPresent() -> Bool {
+        let s = status()
+        return s.rv == PCSCCode.success && (s.state & UInt(SCARD_PRESENT)) != 0
     }
 
     /// Polls the reader until the card is seen gone (true) or `limit` passes (false).
@@ -207,13 +213,8 @@ final class PCSCCardHandle {
 
     /// The ATR of the connected card.
     func atr() throws(KioskError) -> [UInt8] {
-        var state: DWORD = 0
-        var proto: DWORD = 0
-        var atr = [UInt8](repeating: 0, count: 33)
-        var atrLength = DWORD(atr.count)
-        var nameLength: DWORD = 0
-        let rv = SCardStatus(handle, nil, &nameLength, &state, &proto, &atr, &atrLength)
-        guard rv == PCSCCode.success else { throw pcscError(rv, "SCardStatus") }
-        return Array(atr.prefix(Int(atrLength)))
+        let s = status()
+        guard s.rv == PCSCCode.success else { throw pcscError(s.rv, "SCardStatus") }
+        return s.atr
     }
 }
