@@ -47,10 +47,10 @@ public final class HTTPHubClient: HubClient, Sendable {
     }
 
     public func statusUpdates() -> AsyncStream<HubStatus> { breaker.updates() }
-    public func currentStatus() async -> HubStatus { await breaker.status }
-    func breakerAllows() async -> Bool { await breaker.allow() }
-    func recordSuccess() async { await breaker.success() }
-    func recordFailure() async { await breaker.failure() }
+    public func currentStatus() async -> HubStatus { breaker.status }
+    func breakerAllows() async -> Bool { breaker.allow() }
+    func recordSuccess() async { breaker.success() }
+    func recordFailure() async { breaker.failure() }
 
     // MARK: the contract
 
