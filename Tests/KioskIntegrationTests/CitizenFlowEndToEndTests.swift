@@ -100,7 +100,16 @@ import Testing
 extension PrintFaultIntegrationTests {
     @Test func paperOutDuringTheCertificateHoldsItAndTellsTheCitizen() async throws {
         try await Self.fault("clear")
-        defer { Task { try? await Self.fault("clear") } }
+        do {
+            try await paperOutFlow()
+        } catch {
+            try? await Self.fault("clear")
+            throw error
+        }
+        try await Self.fault("clear")
+    }
+
+    private func paperOutFlow() async throws {
         try await KioskEndToEnd.run(certificatePrinter: "kiosk-fault") { kiosk in
             let card = try kiosk.insert("gen2")
             _ = try await kiosk.screen(contains: "请选择要办理的业务")

@@ -30,30 +30,32 @@ import Testing
 
     @Test func statusScreenShowsReadersPrintersAndHubAndRedrawsOnResize() async throws {
         try await withHubSimulator { url in
-            let tmux = try await TmuxSession.start(
+            try await TmuxSession.with(
                 command: [Rigs.executable("kioskd").string, "--status-screen", "--config", try Self.config(hubURL: url)], columns: 80,
-                rows: 24)
-            defer { Task { await tmux.kill() } }
-            let screen = try await tmux.waitFor(timeout: .seconds(20)) {
-                $0.contains("Virtual PCD 00 00") && $0.contains("kiosk-a4") && $0.contains("[正常 OK] 中心平台 Hub")
+                rows: 24
+            ) { tmux in
+                let screen = try await tmux.waitFor(timeout: .seconds(20)) {
+                    $0.contains("Virtual PCD 00 00") && $0.contains("kiosk-a4") && $0.contains("[正常 OK] 中心平台 Hub")
+                }
+                #expect(screen.contains("kiosk-receipt"))
+                #expect(screen.contains("KIOSK-TEST-0001"))
+                try await tmux.resize(columns: 40, rows: 12)
+                let small = try await tmux.waitFor(timeout: .seconds(15)) {
+                    $0.contains("读卡器") && !$0.contains("Virtual PCD 00 01  无卡 no card   ")
+                }
+                #expect(small.split(separator: "\n").count <= 12)
             }
-            #expect(screen.contains("kiosk-receipt"))
-            #expect(screen.contains("KIOSK-TEST-0001"))
-            try await tmux.resize(columns: 40, rows: 12)
-            let small = try await tmux.waitFor(timeout: .seconds(15)) {
-                $0.contains("读卡器") && !$0.contains("Virtual PCD 00 01  无卡 no card   ")
-            }
-            #expect(small.split(separator: "\n").count <= 12)
         }
     }
 
     @Test func statusScreenSaysWhenTheHubIsDown() async throws {
-        let tmux = try await TmuxSession.start(
+        try await TmuxSession.with(
             command: [Rigs.executable("kioskd").string, "--status-screen", "--config", try Self.config(hubURL: "http://127.0.0.1:9/")],
-            columns: 80, rows: 24)
-        defer { Task { await tmux.kill() } }
-        let screen = try await tmux.waitFor(timeout: .seconds(20)) { $0.contains("[故障 FAIL] 中心平台 Hub") }
-        #expect(screen.contains("not reachable"))
+            columns: 80, rows: 24
+        ) { tmux in
+            let screen = try await tmux.waitFor(timeout: .seconds(20)) { $0.contains("[故障 FAIL] 中心平台 Hub") }
+            #expect(screen.contains("not reachable"))
+        }
     }
 
     static func config(hubURL: String) throws -> String {

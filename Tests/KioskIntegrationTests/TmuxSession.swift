@@ -20,6 +20,20 @@ struct TmuxSession: Sendable {
         return t
     }
 
+    /// Starts a session, runs `body`, and kills the session whether `body` failed or not.
+    static func with(
+        command: [String], columns: Int, rows: Int, environment: [String: String] = [:], _ body: (TmuxSession) async throws -> Void
+    ) async throws {
+        let tmux = try await start(command: command, columns: columns, rows: rows, environment: environment)
+        do {
+            try await body(tmux)
+        } catch {
+            await tmux.kill()
+            throw error
+        }
+        await tmux.kill()
+    }
+
     func capture() async throws -> String {
         try await Rigs.tool("tmux", ["-L", socket, "capture-pane", "-p", "-t", session]).stdout
     }
