@@ -91,8 +91,10 @@ public enum KioskApp {
             .receipt: CUPSKioskPrinter(queue: configuration.printers.receipt, log: store),
             .certificate: CUPSKioskPrinter(queue: configuration.printers.certificate, log: store),
         ]
+        let subjectKey = try SubjectKey.loadOrCreate(path: SubjectKey.defaultPath(forStore: configuration.store.path))
         let environment = KioskEnvironment(
-            configuration: configuration, store: store, hub: hub, printers: printers, renderer: DocumentRenderer(templates: templates),
+            configuration: configuration, store: store, subjectKey: subjectKey, hub: hub, printers: printers,
+            renderer: DocumentRenderer(templates: templates),
             cardReader: PCSCCardReader(readerName: configuration.card.reader.isEmpty ? nil : configuration.card.reader),
             camera: configuration.camera.folder.isEmpty ? nil : FileFaceCamera(folder: configuration.camera.folder),
             media: [.receipt: templates.receipt.media, .certificate: templates.certificate.media])

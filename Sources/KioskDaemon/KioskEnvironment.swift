@@ -11,6 +11,8 @@ import KioskStore
 struct KioskEnvironment: Sendable {
     let configuration: KioskConfiguration
     let store: KioskStore
+    /// The kiosk's own key for journal subjectRefs (HMAC of the SSN; see docs/journal.md).
+    let subjectKey: SubjectKey
     let hub: HTTPHubClient
     let printers: [PrinterRole: any KioskPrinter]
     let renderer: any DocumentRendering

@@ -21,6 +21,9 @@ actor SessionRunner {
     private var printJobs: [RequestID: (role: PrinterRole, jobId: Int)] = [:]
     /// The reader of the card being served (for PIN VERIFY).
     private var slotReader: String?
+    /// The hub's subjectRef → the kiosk's own keyed hash: the journal never carries the hub's
+    /// identifier (docs/journal.md), only the kiosk's.
+    private var journalRefs: [String: String] = [:]
     private var stopped: CheckedContinuation<Void, Never>?
     private(set) var readyToStop = false
     /// Journal entries and ratings go to the store one after the other, in the machine's order.
@@ -96,6 +99,9 @@ actor SessionRunner {
                 if let holder = card.holder {
                     subject = try? await environment.hub.resolveSubject(
                         ssn: holder.ssn, cardNumber: card.cardNumber, cardIdentifier: Hex.encode(card.cardIdentifier))
+                    if let hubRef = subject?.subjectRef {
+                        await self.rememberJournalRef(hubRef, environment.subjectKey.subjectRef(ssn: holder.ssn))
+                    }
                 }
                 return .cardRead(id, card, subject)
             }
@@ -135,7 +141,8 @@ actor SessionRunner {
             } else {
                 tasks[id]?.cancel()
             }
-        case .journal(let entry):
+        case .journal(var entry):
+            entry.subjectRef = entry.subjectRef.flatMap { journalRefs[$0] }
             records.yield(.journal(entry))
         case .recordRating(let rating):
             records.yield(.rating(rating))
@@ -149,6 +156,7 @@ actor SessionRunner {
             }
         case .endSession:
             slotReader = nil
+            journalRefs = [:]
             for (id, task) in tasks where printJobs[id] == nil { task.cancel() }
         case .readyToStop:
             readyToStop = true
@@ -182,6 +190,8 @@ actor SessionRunner {
         faceSessions[id] = nil
         printJobs[id] = nil
     }
+
+    private func rememberJournalRef(_ hubRef: String, _ kioskRef: String) { journalRefs[hubRef] = kioskRef }
 
     private func rememberFaceSession(_ id: RequestID, _ sessionId: String) { faceSessions[id] = sessionId }
     private func rememberJob(_ id: RequestID, role: PrinterRole, jobId: Int) { printJobs[id] = (role, jobId) }
