@@ -41,12 +41,20 @@ public struct PCSCCardReader: Sendable {
     public func read(reader: String, atr: [UInt8], since seen: ContinuousClock.Instant = .now) async throws -> Reading {
         try await KioskError.during("reading the card in \(reader)") {
             let connection = try await PCSCCardConnection(reader: reader)
-            defer { Task { await connection.disconnect() } }
-            let app = SocialSecurityApplication(channel: connection, authenticator: authenticator)
-            let result = try await app.read(atr: atr.isEmpty ? try await connection.atr() : atr)
-            return Reading(
-                reader: reader, result: result, elapsed: ContinuousClock.now - seen,
-                activeProtocol: await connection.activeProtocol())
+            // Disconnect before returning, never in a detached task: a caller that exits right
+            // after (kioskctl) would otherwise tear pcsc-lite down under that call (SIGSEGV).
+            do {
+                let app = SocialSecurityApplication(channel: connection, authenticator: authenticator)
+                let result = try await app.read(atr: atr.isEmpty ? try await connection.atr() : atr)
+                let reading = Reading(
+                    reader: reader, result: result, elapsed: ContinuousClock.now - seen,
+                    activeProtocol: await connection.activeProtocol())
+                await connection.disconnect()
+                return reading
+            } catch {
+                await connection.disconnect()
+                throw error
+            }
         }
     }
 

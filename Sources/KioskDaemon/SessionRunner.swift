@@ -110,8 +110,14 @@ actor SessionRunner {
             run(id) {
                 guard let reader else { throw KioskError(.noCard, "no card in the slot") }
                 let connection = try await PCSCCardConnection(reader: reader)
-                defer { Task { await connection.disconnect() } }
-                let outcome = try await SocialSecurityApplication(channel: connection).verifyPIN(pin)
+                let outcome: SocialSecurityApplication.PINOutcome
+                do {
+                    outcome = try await SocialSecurityApplication(channel: connection).verifyPIN(pin)
+                    await connection.disconnect()
+                } catch {
+                    await connection.disconnect()
+                    throw error
+                }
                 switch outcome {
                 case .verified: return .pinResult(id, .verified)
                 case .wrong(let left): return .pinResult(id, .wrong(triesLeft: left))
