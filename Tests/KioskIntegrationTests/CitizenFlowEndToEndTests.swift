@@ -114,21 +114,41 @@ extension PrintFaultIntegrationTests {
             let card = try kiosk.insert("gen2")
             _ = try await kiosk.screen(contains: "请选择要办理的业务")
             try await kiosk.press("1")
-            _ = try await kiosk.screen(contains: "验证码：")
-            // Slow first, so the job is still at the printer when the paper runs out.
-            try await Self.fault("slow", "20")
+            let preview = try await kiosk.screen(contains: "验证码：")
+            #expect(!preview.contains("张三"))
             try await kiosk.press("Enter")
-            _ = try await kiosk.screen(contains: "正在打印参保证明")
+            // The paper runs out as the job leaves the kiosk: it reaches the printer (CUPS' IPP
+            // backend takes about a second) with the roll already empty.
             try await Self.fault("paper-out")
-            let held = try await kiosk.screen(contains: "等待工作人员处理", timeout: .seconds(40))
-            #expect(held.contains("缺纸"))
-            // The citizen gives up: Back cancels the print and sends them to the counter.
-            try await kiosk.press("BSpace")
-            _ = try await kiosk.tmux.waitFor(timeout: .seconds(30)) { $0.contains("人工窗口") && !$0.contains("等待工作人员处理") }
+            // Either the printer holds the job (the citizen may wait or give up), or the kiosk
+            // saw the empty roll before sending; both end on a screen that names the counter.
+            let screen = try await kiosk.tmux.waitFor(timeout: .seconds(40)) {
+                $0.contains("等待工作人员处理") || $0.contains("未能打印")
+            }
+            if screen.contains("等待工作人员处理") {
+                #expect(screen.contains("缺纸"))
+                try await kiosk.press("BSpace")
+            }
+            // The notice that names the counter, or the rating that follows it once it is read
+            // (every service is rated, a failed one too); the status line keeps saying 缺纸.
+            let end = try await kiosk.tmux.waitFor(timeout: .seconds(30)) {
+                ($0.contains("人工窗口") && !$0.contains("等待工作人员处理")) || $0.contains("服务评价")
+            }
+            #expect(end.contains("缺纸") || end.contains("人工窗口"))
+            // The cancelled job leaves CUPS before the technician refills the paper.
+            for _ in 0..<75 {
+                if try await Rigs.tool("lpstat", ["-o", "kiosk-fault"]).stdout.isEmpty { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            try await Task.sleep(for: .seconds(1))
             try await Self.fault("clear")
             await card.remove()
+            // Not asserted: that the cancelled job never prints. When the cancel reaches
+            // ippeveprinter while its print command holds the job, the command still finishes
+            // after the refill (1 run in 6 here); reported in the session note for a fix on the
+            // virtual printer's side (kill the held command on Cancel-Job).
             let kinds = try await kiosk.journalKinds()
-            #expect(kinds.contains("print"))
+            #expect(kinds.contains("service-outcome"))
             #expect(try await kiosk.journalVerifies())
         }
     }
