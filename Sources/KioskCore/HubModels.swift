@@ -39,18 +39,39 @@ public struct HubCertificate: Sendable, Equatable, Codable {
     public struct Holder: Sendable, Equatable, Codable {
         public var name: String
         public var ssn: String
+
+        public init(name: String, ssn: String) {
+            self.name = name
+            self.ssn = ssn
+        }
     }
     public struct Insurance: Sendable, Equatable, Codable {
+        /// pension, medical, unemployment, work-injury, maternity
         public var insurance: String
+        /// participating, suspended, terminated
         public var status: String
         public var paidMonths: Int
         public var from: String
         public var to: String?
+
+        public init(insurance: String, status: String, paidMonths: Int, from: String, to: String?) {
+            self.insurance = insurance
+            self.status = status
+            self.paidMonths = paidMonths
+            self.from = from
+            self.to = to
+        }
     }
     public struct Employer: Sendable, Equatable, Codable {
         public var employer: String
         public var from: String
         public var to: String?
+
+        public init(employer: String, from: String, to: String?) {
+            self.employer = employer
+            self.from = from
+            self.to = to
+        }
     }
     public var certificateNo: String
     public var kind: String
@@ -62,6 +83,22 @@ public struct HubCertificate: Sendable, Equatable, Codable {
     public var verificationCode: String
     public var verifyUrl: String
     public var issuedAt: String
+
+    public init(
+        certificateNo: String, kind: String, months: Int, holder: Holder, insurances: [Insurance], employers: [Employer],
+        rows: [ContributionRow], verificationCode: String, verifyUrl: String, issuedAt: String
+    ) {
+        self.certificateNo = certificateNo
+        self.kind = kind
+        self.months = months
+        self.holder = holder
+        self.insurances = insurances
+        self.employers = employers
+        self.rows = rows
+        self.verificationCode = verificationCode
+        self.verifyUrl = verifyUrl
+        self.issuedAt = issuedAt
+    }
 }
 
 /// Consent to face verification: the text's version and its SHA-256, and when it was accepted.

@@ -38,92 +38,13 @@ public struct ReceiptContent: Sendable, Equatable, Codable {
 
 /// A participation certificate (参保证明): the hub's certificate plus where and when it is printed.
 public struct CertificateContent: Sendable, Equatable, Codable {
-    public struct Holder: Sendable, Equatable, Codable {
-        public var name: String
-        public var ssn: String
-        public init(name: String, ssn: String) {
-            self.name = name
-            self.ssn = ssn
-        }
-    }
-
-    public struct Insurance: Sendable, Equatable, Codable {
-        /// pension, medical, unemployment, work-injury, maternity
-        public var insurance: String
-        /// participating, suspended, terminated
-        public var status: String
-        public var paidMonths: Int
-        public var from: String
-        public var to: String?
-        public init(insurance: String, status: String, paidMonths: Int, from: String, to: String?) {
-            self.insurance = insurance
-            self.status = status
-            self.paidMonths = paidMonths
-            self.from = from
-            self.to = to
-        }
-    }
-
-    public struct Employer: Sendable, Equatable, Codable {
-        public var employer: String
-        public var from: String
-        public var to: String?
-        public init(employer: String, from: String, to: String?) {
-            self.employer = employer
-            self.from = from
-            self.to = to
-        }
-    }
-
+    // The hub's certificate is what gets printed: the same types, not a copy of them.
+    public typealias Holder = HubCertificate.Holder
+    public typealias Insurance = HubCertificate.Insurance
+    public typealias Employer = HubCertificate.Employer
     /// A contribution month; amounts in fen.
-    public struct Row: Sendable, Equatable, Codable {
-        public var month: String
-        public var insurance: String
-        public var base: Int
-        public var personalAmount: Int
-        public var employerAmount: Int
-        public var employer: String
-        /// paid, owed
-        public var status: String
-        public init(month: String, insurance: String, base: Int, personalAmount: Int, employerAmount: Int, employer: String, status: String)
-        {
-            self.month = month
-            self.insurance = insurance
-            self.base = base
-            self.personalAmount = personalAmount
-            self.employerAmount = employerAmount
-            self.employer = employer
-            self.status = status
-        }
-    }
-
-    public struct Certificate: Sendable, Equatable, Codable {
-        public var certificateNo: String
-        public var kind: String
-        public var months: Int
-        public var holder: Holder
-        public var insurances: [Insurance]
-        public var employers: [Employer]
-        public var rows: [Row]
-        public var verificationCode: String
-        public var verifyUrl: String
-        public var issuedAt: String
-        public init(
-            certificateNo: String, kind: String, months: Int, holder: Holder, insurances: [Insurance], employers: [Employer], rows: [Row],
-            verificationCode: String, verifyUrl: String, issuedAt: String
-        ) {
-            self.certificateNo = certificateNo
-            self.kind = kind
-            self.months = months
-            self.holder = holder
-            self.insurances = insurances
-            self.employers = employers
-            self.rows = rows
-            self.verificationCode = verificationCode
-            self.verifyUrl = verifyUrl
-            self.issuedAt = issuedAt
-        }
-    }
+    public typealias Row = ContributionRow
+    public typealias Certificate = HubCertificate
 
     public var certificate: Certificate
     public var hall: String

@@ -10,7 +10,7 @@ extension SessionMachine {
                 id: RequestID(rawValue: settings.makeID()), sessionId: session.id,
                 document: .certificate(
                     CertificateContent(
-                        certificate: Self.content(certificate), hall: settings.hall, kioskId: settings.kioskId,
+                        certificate: certificate, hall: settings.hall, kioskId: settings.kioskId,
                         printedAt: SessionClock.local(now.wall, settings.timeZone))))
         ]
         if health.canPrint(.receipt) {
@@ -102,22 +102,5 @@ extension SessionMachine {
     mutating func onPrintFailed(_ id: RequestID, _ failure: SessionFailure) {
         // Refused before or while sending: the same as an aborted job, with no job id.
         onPrintFinished(id, PrintJobStatus(jobId: 0, state: .aborted, reasons: [failure.code]))
-    }
-
-    /// The hub's certificate as the print template takes it (the same field names).
-    static func content(_ c: HubCertificate) -> CertificateContent.Certificate {
-        CertificateContent.Certificate(
-            certificateNo: c.certificateNo, kind: c.kind, months: c.months, holder: .init(name: c.holder.name, ssn: c.holder.ssn),
-            insurances: c.insurances.map {
-                .init(insurance: $0.insurance, status: $0.status, paidMonths: $0.paidMonths, from: $0.from, to: $0.to)
-            },
-            employers: c.employers.map { .init(employer: $0.employer, from: $0.from, to: $0.to) },
-            rows: c.rows.map {
-                .init(
-                    month: $0.month, insurance: $0.insurance, base: $0.base, personalAmount: $0.personalAmount,
-                    employerAmount: $0.employerAmount,
-                    employer: $0.employer, status: $0.status)
-            },
-            verificationCode: c.verificationCode, verifyUrl: c.verifyUrl, issuedAt: c.issuedAt)
     }
 }

@@ -17,7 +17,7 @@ import Testing
             .path(FilePath(Rigs.repo.appendingPathComponent("devices/virtual-printer/fault").path)),
             arguments: Arguments(["fault"] + arguments),
             output: .string(limit: 1 << 16), error: .string(limit: 1 << 16))
-        #expect(result.terminationStatus.isSuccess, "fault \(arguments): \(result.standardError ?? "")")
+        #expect(result.terminationStatus.isSuccess, "fault \(arguments): \(result.standardError)")
     }
 
     static func tool(_ name: String, _ arguments: String...) async throws {
