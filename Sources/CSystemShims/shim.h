@@ -5,3 +5,16 @@
 #include <termios.h>
 // wcwidth is X/Open; declare it so Swift sees it whatever the feature macros.
 extern int wcwidth(wchar_t c);
+// SO_PEERCRED's answer. glibc shows `struct ucred` only under _GNU_SOURCE, which the Swift
+// overlay does not set; this has the same layout (pid_t, uid_t, gid_t) on every Linux ABI.
+#include <stdint.h>
+#include <sys/socket.h>
+struct kiosk_peer_credentials {
+    int32_t pid;
+    uint32_t uid;
+    uint32_t gid;
+};
+#ifndef SO_PEERCRED
+#define SO_PEERCRED 17
+#endif
+static const int kiosk_so_peercred = SO_PEERCRED;

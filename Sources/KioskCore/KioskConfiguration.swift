@@ -9,6 +9,8 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
         public var hall: String = "示范市人力资源和社会保障局服务大厅"
         /// First locale of the screen texts.
         public var locale: String = "zh-CN"
+        /// The fleet groups this kiosk belongs to: a signed bundle targets a kiosk id or a group.
+        public var groups: [String] = []
         public init() {}
     }
 
@@ -59,6 +61,28 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
         public init() {}
     }
 
+    public struct Control: Sendable, Equatable, Codable {
+        /// The control socket (HTTP/JSON) for kioskctl; callers identified by SO_PEERCRED.
+        public var socket: String = "/run/kioskd/control.sock"
+        public init() {}
+    }
+
+    public struct Metrics: Sendable, Equatable, Codable {
+        /// host:port of the Prometheus endpoint (loopback); empty: no endpoint.
+        public var listen: String = "127.0.0.1:9464"
+        public init() {}
+    }
+
+    public struct Bundles: Sendable, Equatable, Codable {
+        /// Folder of trusted Ed25519 public keys (`*.pub`): a bundle signed by any other key is refused.
+        public var trustDirectory: String = "/etc/kioskd/trust"
+        /// Where applied bundles are unpacked, one folder per version, `current` the one in use.
+        public var directory: String = "/var/lib/kioskd/config"
+        /// How often to ask the hub for a newer bundle, seconds (jittered ±20 %); 0: never.
+        public var pollSeconds: Double = 300
+        public init() {}
+    }
+
     public var kiosk = Kiosk()
     public var hub = Hub()
     public var card = Card()
@@ -68,6 +92,9 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
     public var files = Files()
     public var camera = Camera()
     public var session = SessionTimeouts()
+    public var control = Control()
+    public var metrics = Metrics()
+    public var bundles = Bundles()
 
     public init() {}
 
@@ -96,6 +123,18 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
         if session.cardLeftSeconds <= session.takeCardReminderSeconds {
             errors.append("session.cardLeftSeconds: more than session.takeCardReminderSeconds")
         }
+        for group in kiosk.groups where group.isEmpty || group.count > 64 || group.contains(where: { $0.isWhitespace }) {
+            errors.append("kiosk.groups: names of 1–64 characters without spaces")
+            break
+        }
+        if control.socket.isEmpty || control.socket.utf8.count > 100 { errors.append("control.socket: a socket path of at most 100 bytes") }
+        if !metrics.listen.isEmpty, KioskConfiguration.hostPort(metrics.listen) == nil {
+            errors.append("metrics.listen: host:port (e.g. 127.0.0.1:9464), or empty for none")
+        }
+        if bundles.directory.isEmpty { errors.append("bundles.directory: a folder path") }
+        if bundles.pollSeconds != 0, !(1...86400).contains(bundles.pollSeconds) {
+            errors.append("bundles.pollSeconds: 0 (never) or 1 to 86400")
+        }
         if files.directory.isEmpty { errors.append("files.directory: the folder with services.json, locales/, templates/") }
         return errors
     }
@@ -114,6 +153,40 @@ extension KioskConfiguration {
         files = try c.decodeIfPresent(Files.self, forKey: .files) ?? Files()
         camera = try c.decodeIfPresent(Camera.self, forKey: .camera) ?? Camera()
         session = try c.decodeIfPresent(SessionTimeouts.self, forKey: .session) ?? SessionTimeouts()
+        control = try c.decodeIfPresent(Control.self, forKey: .control) ?? Control()
+        metrics = try c.decodeIfPresent(Metrics.self, forKey: .metrics) ?? Metrics()
+        bundles = try c.decodeIfPresent(Bundles.self, forKey: .bundles) ?? Bundles()
+    }
+
+    /// "host:port" split, or nil when it is not one.
+    public static func hostPort(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65535).contains(port), colon != text.startIndex
+        else { return nil }
+        return (String(text[..<colon]), port)
+    }
+}
+
+extension KioskConfiguration.Control {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        socket = try c.decodeIfPresent(String.self, forKey: .socket) ?? socket
+    }
+}
+
+extension KioskConfiguration.Metrics {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        listen = try c.decodeIfPresent(String.self, forKey: .listen) ?? listen
+    }
+}
+
+extension KioskConfiguration.Bundles {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        trustDirectory = try c.decodeIfPresent(String.self, forKey: .trustDirectory) ?? trustDirectory
+        directory = try c.decodeIfPresent(String.self, forKey: .directory) ?? directory
+        pollSeconds = try c.decodeIfPresent(Double.self, forKey: .pollSeconds) ?? pollSeconds
     }
 }
 
@@ -123,6 +196,7 @@ extension KioskConfiguration.Kiosk {
         id = try c.decodeIfPresent(String.self, forKey: .id) ?? id
         hall = try c.decodeIfPresent(String.self, forKey: .hall) ?? hall
         locale = try c.decodeIfPresent(String.self, forKey: .locale) ?? locale
+        groups = try c.decodeIfPresent([String].self, forKey: .groups) ?? groups
     }
 }
 

@@ -38,6 +38,13 @@ public struct SessionMachine: Sendable {
     /// True while any personal field of a citizen is held in memory.
     public var holdsPersonalData: Bool { session != nil }
 
+    /// True between citizens: the attract screen, no card in the slot, nothing in flight. Only
+    /// then may the daemon swap its configuration (a citizen never sees a menu change under them).
+    public var isIdle: Bool {
+        guard case .idle = phase else { return false }
+        return session == nil && slotReader == nil && pending.isEmpty
+    }
+
     /// True once `.shutdownRequested` arrived and nothing is in flight any more (also announced
     /// once as `.readyToStop`).
     public var isReadyToStop: Bool { stopAnnounced }

@@ -17,6 +17,7 @@ struct CitizenConsoleService: Service {
     let output: TerminalOutput
     let input: TerminalInput
     let notifier: SystemdNotifier
+    let control: KioskControlState
     let logger: Logger
 
     func run() async throws {
@@ -81,6 +82,7 @@ struct CitizenConsoleService: Service {
         winch.setEventHandler { continuation.yield(.tick) }
         winch.resume()
 
+        await control.attach(continuation)
         await runner.handle(.tick)
         notifier.notify("READY=1\nSTATUS=kiosk screen up")
         logger.info("citizen front up", metadata: ["services": "\(files.catalog.services.count)"])
@@ -88,12 +90,17 @@ struct CitizenConsoleService: Service {
         await withGracefulShutdownHandler {
             for await event in events {
                 await runner.handle(event)
+                await control.reportIdle(await runner.isIdle)
                 if await runner.readyToStop { break }
             }
         } onGracefulShutdown: {
-            notifier.notify("STOPPING=1")
-            continuation.yield(.shutdownRequested)
+            Task {
+                // A configuration swap stops this front too; only a real stop is told to systemd.
+                if await !control.swapping { notifier.notify("STOPPING=1") }
+                continuation.yield(.shutdownRequested)
+            }
         }
+        await control.detach()
         winch.cancel()
         feeders.forEach { $0.cancel() }
         input.stop()

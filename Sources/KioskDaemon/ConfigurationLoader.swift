@@ -8,8 +8,8 @@ import Yams
 public enum ConfigurationLoader {
     /// The keys each section allows, so a misspelt key is an error rather than a silent default.
     static let allowedKeys: [String: Set<String>] = [
-        "": ["kiosk", "hub", "card", "printers", "store", "console", "files", "camera", "session"],
-        "kiosk": ["id", "hall", "locale"],
+        "": ["kiosk", "hub", "card", "printers", "store", "console", "files", "camera", "session", "control", "metrics", "bundles"],
+        "kiosk": ["id", "hall", "locale", "groups"],
         "hub": ["url", "timeoutSeconds", "clientCertificate", "clientKey", "caCertificate"],
         "card": ["reader"],
         "printers": ["receipt", "certificate"],
@@ -17,6 +17,9 @@ public enum ConfigurationLoader {
         "console": ["refreshSeconds"],
         "files": ["directory"],
         "camera": ["folder"],
+        "control": ["socket"],
+        "metrics": ["listen"],
+        "bundles": ["trustDirectory", "directory", "pollSeconds"],
         "session": ["idleSeconds", "promptSeconds", "takeCardReminderSeconds", "cardLeftSeconds", "noticeSeconds", "guideIdleSeconds"],
     ]
 

@@ -24,51 +24,69 @@ public enum KioskApp {
         /// The terminal to draw on and read the keypad from; nil is standard output/input.
         public var ttyPath: String?
         public var front: Front
+        /// The site file `configuration` came from: signed bundles are merged over it. Without
+        /// it kioskd runs `configuration` as given and refuses bundles.
+        public var sitePath: String?
 
-        public init(configuration: KioskConfiguration, ttyPath: String? = nil, front: Front = .citizen) {
+        public init(configuration: KioskConfiguration, ttyPath: String? = nil, front: Front = .citizen, sitePath: String? = nil) {
             self.configuration = configuration
             self.ttyPath = ttyPath
             self.front = front
+            self.sitePath = sitePath
         }
     }
 
     public static func buildServiceGroup(_ options: Options, logger: Logger) throws -> ServiceGroup {
         let configuration = options.configuration
-        let output = try TerminalOutput(ttyPath: options.ttyPath)
-        let hub = try HTTPHubClient(hubClientConfiguration(configuration), logger: logger)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         switch options.front {
         case .statusScreen:
+            let output = try TerminalOutput(ttyPath: options.ttyPath)
+            let hub = try HTTPHubClient(hubClientConfiguration(configuration), logger: logger)
             let screen = StatusScreenService(
                 configuration: configuration, readers: PCSCReaderDirectory(), printers: CUPSPrinterDirectory(), hub: hub,
                 terminal: output, logger: logger)
-            services.append(.init(service: screen))
+            return ServiceGroup(
+                configuration: .init(
+                    services: [.init(service: screen), .init(service: HubClientLifetime(client: hub))],
+                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         case .citizen:
-            do {
-                let (environment, files) = try buildEnvironment(configuration, hub: hub, logger: logger)
-                let input = try TerminalInput(ttyPath: options.ttyPath)
-                services.append(
-                    .init(
-                        service: CitizenConsoleService(
-                            environment: environment, files: files, output: output, input: input, notifier: SystemdNotifier(),
-                            logger: logger)))
-                services.append(
-                    .init(
-                        service: OutboxService(deliverer: OutboxDeliverer(store: environment.store, uplink: HTTPJournalUplink(client: hub)))
-                    ))
-                services.append(.init(service: PrintReconciliationService(printers: environment.printers, logger: logger)))
-            } catch let error as KioskError {
-                // A store or configuration the kiosk must not write into: refuse citizens, say why.
-                logger.critical("out of service: \(error)")
-                services = [.init(service: OutOfServiceService(reason: error, output: output, kioskId: configuration.kiosk.id))]
-            }
+            // The supervisor runs the citizen fronts (one per configuration); the control socket
+            // outlives them, so technicians can reach a kiosk that is out of service too.
+            let control = KioskControlState()
+            let desk = ConfigDesk()
+            let supervisor = KioskSupervisor(options: options, control: control, desk: desk, logger: logger)
+            let socket = ControlSocketService(options: options, control: control, desk: desk, logger: logger)
+            return ServiceGroup(
+                configuration: .init(
+                    services: [.init(service: supervisor), .init(service: socket)], gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger))
         }
-        // Keeps the hub client's connection pool alive for the daemon's life and closes it last.
-        services.append(.init(service: HubClientLifetime(client: hub)))
-        return ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     }
 
-    static func buildEnvironment(_ configuration: KioskConfiguration, hub: HTTPHubClient, logger: Logger) throws -> (
+    /// The services of one citizen front.
+    static func citizenServices(
+        _ configuration: KioskConfiguration, store: KioskStore, hub: HTTPHubClient, output: TerminalOutput, options: Options,
+        control: KioskControlState, desk: ConfigDesk, logger: Logger
+    ) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
+        let (environment, files) = try buildEnvironment(configuration, store: store, hub: hub, logger: logger)
+        let input = try TerminalInput(ttyPath: options.ttyPath)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(
+                service: CitizenConsoleService(
+                    environment: environment, files: files, output: output, input: input, notifier: SystemdNotifier(), control: control,
+                    logger: logger)),
+            .init(service: OutboxService(deliverer: OutboxDeliverer(store: environment.store, uplink: HTTPJournalUplink(client: hub)))),
+            .init(service: PrintReconciliationService(printers: environment.printers, logger: logger)),
+            .init(
+                service: ConfigPollService(
+                    configuration: configuration, hub: hub, store: store, control: control, desk: desk, logger: logger)),
+        ]
+        // Keeps the hub client's connection pool alive for the front's life and closes it last.
+        services.append(.init(service: HubClientLifetime(client: hub)))
+        return services
+    }
+
+    static func buildEnvironment(_ configuration: KioskConfiguration, store: KioskStore, hub: HTTPHubClient, logger: Logger) throws -> (
         KioskEnvironment, KioskConfigFiles
     ) {
         let directory = URL(fileURLWithPath: configuration.files.directory)
@@ -82,7 +100,6 @@ public enum KioskApp {
         } catch {
             throw KioskError(.configuration, "kiosk-config at \(directory.path): \(error)")
         }
-        let store = try KioskStore.open(path: configuration.store.path, options: .init(kioskId: configuration.kiosk.id))
         let health = store.health()
         guard health.canStartSessions else {
             throw KioskError(.store, health.reason ?? "the store cannot take new sessions")

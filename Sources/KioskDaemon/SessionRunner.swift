@@ -73,6 +73,9 @@ actor SessionRunner {
 
     var screen: Screen { machine.screen }
 
+    /// Between citizens (see SessionMachine.isIdle).
+    var isIdle: Bool { machine.isIdle }
+
     /// Feeds one event to the machine and starts what it asks for.
     func handle(_ event: SessionEvent) async {
         let actions = machine.handle(event, at: .current())

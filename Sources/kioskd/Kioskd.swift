@@ -41,7 +41,8 @@ struct KioskdCommand: AsyncParsableCommand {
         }
         logger.info("starting", metadata: ["kiosk": "\(configuration.kiosk.id)", "version": "\(KioskVersion.current)"])
         let group = try KioskApp.buildServiceGroup(
-            .init(configuration: configuration, ttyPath: tty, front: statusScreen ? .statusScreen : .citizen), logger: logger)
+            .init(configuration: configuration, ttyPath: tty, front: statusScreen ? .statusScreen : .citizen, sitePath: config),
+            logger: logger)
         try await group.run()
         logger.info("stopped")
     }

@@ -25,11 +25,18 @@ final class IsolatedPCSC: @unchecked Sendable {
     var environment: [String: String] { ["PCSCLITE_CSOCK_NAME": socket] }
 
     private static let portLock = NSLock()
-    nonisolated(unsafe) private static var nextPort = 36_000 + Int(getpid() % 500) * 8
+    /// Below the kernel's ephemeral range (32768–60999): there any outgoing connection on the
+    /// machine may hold a port, vpcd's bind then fails and pcscd runs on without the reader.
+    nonisolated(unsafe) private static var nextPort = 20_000 + Int(getpid() % 1000) * 12
 
     init() throws {
         basePort = Self.portLock.withLock {
-            defer { Self.nextPort += 2 }
+            // Each pair is checked free too: a test of another run may still hold one.
+            for _ in 0..<200 {
+                let port = Self.nextPort
+                Self.nextPort = port + 2 > 32_700 ? 20_000 : port + 2
+                if Self.portFree(port), Self.portFree(port + 1) { return port }
+            }
             return Self.nextPort
         }
         friendlyName = "Test PCD \(basePort)"
@@ -60,7 +67,9 @@ final class IsolatedPCSC: @unchecked Sendable {
             ])
         let deadline = ContinuousClock.now + .seconds(10)
         while !FileManager.default.fileExists(atPath: socket) || !portOpen(basePort) {
-            guard ContinuousClock.now < deadline else { throw TmuxError(message: "isolated pcscd did not start") }
+            guard ContinuousClock.now < deadline else {
+                throw TmuxError(message: "isolated pcscd did not start (vpcd port \(basePort), socket \(socket))")
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
     }
@@ -69,6 +78,19 @@ final class IsolatedPCSC: @unchecked Sendable {
     func stop() async {
         await pcscd?.stop()
         pcscd = nil
+    }
+
+    /// True when nothing listens on or holds `port` on loopback (a bind succeeds).
+    static func portFree(_ port: Int) -> Bool {
+        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = INADDR_ANY
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
     }
 
     private func portOpen(_ port: Int) -> Bool {

@@ -11,10 +11,15 @@ struct KioskEndToEnd: Sendable {
     let hubURL: String
     let dir: URL
     var storePath: String { dir.appendingPathComponent("kiosk.sqlite").path }
+    var configPath: String { dir.appendingPathComponent("kiosk.yaml").path }
+    /// The control socket (kioskctl --socket).
+    var socket: String { dir.appendingPathComponent("control.sock").path }
+    /// bundles.trustDirectory: a test puts the public keys it signs with here.
+    var trustDirectory: String { dir.appendingPathComponent("trust").path }
 
     /// Runs `body` against a fresh kiosk; `certificatePrinter` lets a fault test use kiosk-fault.
     static func run(
-        certificatePrinter: String = "kiosk-a4", sessionYAML: String = "",
+        certificatePrinter: String = "kiosk-a4", sessionYAML: String = "", pollSeconds: Double = 0, metricsListen: String = "",
         _ body: @Sendable (KioskEndToEnd) async throws -> Void
     ) async throws {
         let seed = Rigs.repo.appendingPathComponent("devices/hub-seed/citizens.json").path
@@ -22,7 +27,7 @@ struct KioskEndToEnd: Sendable {
             let pcsc = try IsolatedPCSC()
             try await pcsc.start()
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-e2e-\(UUID().uuidString.prefix(8))")
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent("trust"), withIntermediateDirectories: true)
             let config = dir.appendingPathComponent("kiosk.yaml").path
             try """
             kiosk:
@@ -41,6 +46,14 @@ struct KioskEndToEnd: Sendable {
               directory: \(Rigs.repo.appendingPathComponent("kiosk-config").path)
             camera:
               folder: \(Rigs.repo.appendingPathComponent("devices/camera").path)
+            control:
+              socket: \(dir.path)/control.sock
+            metrics:
+              listen: "\(metricsListen)"
+            bundles:
+              directory: \(dir.path)/bundles
+              trustDirectory: \(dir.path)/trust
+              pollSeconds: \(pollSeconds)
             \(sessionYAML)
             """.write(toFile: config, atomically: true, encoding: .utf8)
             let tmux = try await TmuxSession.start(

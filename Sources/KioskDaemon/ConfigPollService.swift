@@ -1,0 +1,75 @@
+import Foundation
+import KioskCore
+import KioskHub
+import KioskStore
+import Logging
+import ServiceLifecycle
+
+/// Asks the hub for a newer signed bundle (GET /v1/kiosks/{id}/config with If-None-Match) every
+/// `bundles.pollSeconds` ±20 % (so a fleet restarted together does not poll in step), and sends
+/// the heartbeat with the applied configuration version on the same beat. A bundle is handed to
+/// the supervisor without waiting: applying it stops this very front.
+struct ConfigPollService: Service {
+    let configuration: KioskConfiguration
+    let hub: HTTPHubClient
+    let store: KioskStore
+    let control: KioskControlState
+    let desk: ConfigDesk
+    let logger: Logger
+
+    struct Heartbeat: Encodable, Sendable {
+        var kioskId: String
+        var softwareVersion: String
+        var configVersion: Int
+        var maintenance: Bool
+        var journalHead: Int?
+        var hubStatus: String
+        var time: String
+    }
+
+    func run() async throws {
+        let interval = configuration.bundles.pollSeconds
+        guard interval > 0 else {
+            try? await gracefulShutdown()
+            return
+        }
+        await cancelWhenGracefulShutdown {
+            // The first pull comes soon after start: a kiosk that was off learns of new bundles at once.
+            var delay = min(interval, 2.0) * Double.random(in: 0.5...1.0)
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: .seconds(delay)) } catch { return }
+                await beat()
+                await pull()
+                delay = interval * Double.random(in: 0.8...1.2)
+            }
+        }
+    }
+
+    private func pull() async {
+        do {
+            switch try await hub.kioskConfig(etag: await control.lastETag) {
+            case .notModified, .none:
+                await control.notePull(etag: await control.lastETag)
+            case .bundle(let data, let etag):
+                await control.notePull(etag: etag)
+                desk.submit(data, source: "hub", uid: nil) { [logger] outcome in
+                    if outcome.result != .unchanged {
+                        logger.notice("hub bundle: \(outcome.result.rawValue) \(outcome.reason ?? "")")
+                    }
+                }
+            }
+        } catch {
+            logger.info("config pull: \(error)")
+        }
+    }
+
+    private func beat() async {
+        let status = await control.config
+        let head = try? await store.journalHead()
+        let beat = Heartbeat(
+            kioskId: configuration.kiosk.id, softwareVersion: KioskVersion.current, configVersion: status.version,
+            maintenance: await control.maintenance.on, journalHead: head?.seq, hubStatus: "\(await hub.currentStatus())",
+            time: ISO8601DateFormatter().string(from: Date()))
+        do { try await hub.heartbeat(beat) } catch { logger.info("heartbeat: \(error)") }
+    }
+}

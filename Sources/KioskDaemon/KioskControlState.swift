@@ -1,0 +1,79 @@
+import Foundation
+import KioskCore
+import KioskStore
+
+/// What the control socket and the citizen front share across configuration swaps: maintenance
+/// mode, whether the kiosk is between citizens right now, and the front's event queue (so a
+/// technician's "maintenance on" reaches the session engine of whichever front is running).
+public actor KioskControlState {
+    public struct Maintenance: Codable, Sendable, Equatable {
+        public var on: Bool
+        public var reason: String?
+        public var since: Date?
+        /// Who switched it (peer uid from the control socket).
+        public var uid: UInt32?
+    }
+
+    public private(set) var maintenance = Maintenance(on: false)
+    /// True on the attract screen with no card and nothing in flight (and while no front runs).
+    public private(set) var idle = true
+    /// True while the supervisor swaps configurations: the front's stop is not the daemon's stop.
+    public private(set) var swapping = false
+    /// The configuration the kiosk runs (for `kioskctl config status` and the heartbeat).
+    public private(set) var config = ConfigStatus(version: 0, highWaterMark: 0, hubURL: "", pollSeconds: 0)
+    /// The hub's ETag of the last bundle pulled, kept across fronts so a refused bundle is not
+    /// fetched and refused again after every swap.
+    var lastETag: String?
+    /// The effective configuration of the running front (diagnostics check what the kiosk uses).
+    public private(set) var configuration: KioskConfiguration?
+    /// The store, once the supervisor has opened it (journal and history for the control socket).
+    public private(set) var store: KioskStore?
+    private var events: AsyncStream<SessionEvent>.Continuation?
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
+
+    public init() {}
+
+    /// A citizen front starts: it gets the current maintenance state at once.
+    func attach(_ continuation: AsyncStream<SessionEvent>.Continuation) {
+        events = continuation
+        continuation.yield(.maintenance(maintenance.on))
+    }
+
+    func detach() {
+        events = nil
+        reportIdle(true)
+    }
+
+    func setMaintenance(on: Bool, reason: String?, uid: UInt32?) {
+        maintenance = Maintenance(on: on, reason: on ? reason : nil, since: Date(), uid: uid)
+        events?.yield(.maintenance(on))
+    }
+
+    func reportIdle(_ idle: Bool) {
+        self.idle = idle
+        guard idle else { return }
+        let waiters = idleWaiters
+        idleWaiters = []
+        waiters.forEach { $0.resume() }
+    }
+
+    /// Resumes when the kiosk is between citizens (at once if it is now).
+    func waitUntilIdle() async {
+        if idle { return }
+        await withCheckedContinuation { idleWaiters.append($0) }
+    }
+
+    func setSwapping(_ on: Bool) { swapping = on }
+
+    func setConfig(_ status: ConfigStatus, configuration: KioskConfiguration) {
+        config = status
+        self.configuration = configuration
+    }
+
+    func setStore(_ store: KioskStore) { self.store = store }
+
+    func notePull(etag: String?) {
+        lastETag = etag
+        config.lastPull = ISO8601DateFormatter().string(from: Date())
+    }
+}
