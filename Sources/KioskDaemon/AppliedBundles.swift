@@ -46,19 +46,17 @@ struct AppliedBundles: Sendable {
         }
     }
 
-    #if KIOSK_ISSUE8
-        /// Unpacks a verified bundle into its version folder (replacing a half-written earlier try).
-        func unpack(_ bundle: VerifiedConfigBundle) throws -> URL {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let folder = folder(version: bundle.version)
-            let staging = directory.appendingPathComponent(".staging-v\(bundle.version)")
-            try? FileManager.default.removeItem(at: staging)
-            try ConfigBundleFiles.unpack(bundle, into: staging)
-            try? FileManager.default.removeItem(at: folder)
-            try FileManager.default.moveItem(at: staging, to: folder)
-            return folder
-        }
-    #endif
+    /// Unpacks a verified bundle into its version folder (replacing a half-written earlier try).
+    func unpack(_ bundle: VerifiedConfigBundle) throws -> URL {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let folder = folder(version: bundle.version)
+        let staging = directory.appendingPathComponent(".staging-v\(bundle.version)")
+        try? FileManager.default.removeItem(at: staging)
+        try ConfigBundleFiles.unpack(bundle, into: staging)
+        try? FileManager.default.removeItem(at: folder)
+        try FileManager.default.moveItem(at: staging, to: folder)
+        return folder
+    }
 }
 
 /// The configuration history as the store keeps it (table config_versions of schema v1): every

@@ -68,74 +68,68 @@ struct KioskSupervisor: Service {
 
     // MARK: - Swapping fronts
 
-    #if KIOSK_ISSUE8
-        /// Verify → unpack → record (raises the high-water mark) → wait for a pause between
-        /// citizens → swap → check → keep or roll back.
-        private func apply(
-            _ data: Data, source: String, uid: UInt32?, state: inout SupervisorState, front: inout KioskFront, store: KioskStore
-        ) async -> ConfigOutcome {
-            let history = ConfigHistory(store: store)
-            let site = options.configuration
-            let verified: VerifiedConfigBundle
-            do {
-                let mark = try await history.highWaterMark()
-                verified = try verifyBundle(data, mark: mark)
-            } catch let refusal as ConfigBundleRefusal {
-                if case .notNewer(let version, _) = refusal, version == state.version {
-                    return ConfigOutcome(.unchanged, version: version)
-                }
-                await journal(store, version: nil, outcome: "refused", source: source, uid: uid, reason: refusal.description)
-                return ConfigOutcome(.refused, reason: refusal.description)
-            } catch {
-                return ConfigOutcome(.refused, reason: "the configuration history cannot be read: \(error)")
+    /// Verify → unpack → record (raises the high-water mark) → wait for a pause between
+    /// citizens → swap → check → keep or roll back.
+    private func apply(
+        _ data: Data, source: String, uid: UInt32?, state: inout SupervisorState, front: inout KioskFront, store: KioskStore
+    ) async -> ConfigOutcome {
+        let history = ConfigHistory(store: store)
+        let site = options.configuration
+        let verified: VerifiedConfigBundle
+        do {
+            let mark = try await history.highWaterMark()
+            verified = try verifyBundle(data, mark: mark)
+        } catch let refusal as ConfigBundleRefusal {
+            if case .notNewer(let version, _) = refusal, version == state.version {
+                return ConfigOutcome(.unchanged, version: version)
             }
-            let bundles = AppliedBundles(directory: site.bundles.directory)
-            let next: KioskConfiguration
-            do {
-                let folder = try bundles.unpack(verified)
-                next = try EffectiveConfiguration.load(sitePath: try sitePath(), bundleDirectory: folder.path)
-                try await history.record(
-                    version: verified.version, sha256: verified.sha256, source: source, outcome: "staged", detail: nil, uid: uid)
-            } catch {
-                let reason = "bundle v\(verified.version) cannot be used: \(error)"
-                await journal(store, version: verified.version, outcome: "refused", source: source, uid: uid, reason: reason)
-                return ConfigOutcome(.refused, version: verified.version, reason: reason)
-            }
-
-            await control.waitUntilIdle()
-            await control.setSwapping(true)
-            defer { Task { [control] in await control.setSwapping(false) } }
-            await front.stop()
-            front = KioskFront.start(next, store: store, options: options, control: control, desk: desk, logger: logger)
-            if let problem = await front.healthProblem(comparedWith: state.configuration) {
-                logger.error("config v\(verified.version) rolled back: \(problem)")
-                await front.stop()
-                front = KioskFront.start(state.configuration, store: store, options: options, control: control, desk: desk, logger: logger)
-                try? await history.record(
-                    version: verified.version, sha256: verified.sha256, source: source, outcome: "rolled-back", detail: problem, uid: uid)
-                await journal(store, version: verified.version, outcome: "rolled-back", source: source, uid: uid, reason: problem)
-                return ConfigOutcome(.rolledBack, version: verified.version, reason: problem)
-            }
-            do {
-                try bundles.makeCurrent(verified.version)
-            } catch {
-                logger.error("config v\(verified.version) runs but is not marked current: \(error)")
-            }
-            state.configuration = next
-            state.version = verified.version
-            state.highWaterMark = max(state.highWaterMark, verified.version)
-            try? await history.record(
-                version: verified.version, sha256: verified.sha256, source: source, outcome: "applied", detail: nil, uid: uid)
-            await journal(store, version: verified.version, outcome: "applied", source: source, uid: uid, reason: nil)
-            logger.notice("config v\(verified.version) applied", metadata: ["source": "\(source)"])
-            return ConfigOutcome(.applied, version: verified.version)
+            await journal(store, version: nil, outcome: "refused", source: source, uid: uid, reason: refusal.description)
+            return ConfigOutcome(.refused, reason: refusal.description)
+        } catch {
+            return ConfigOutcome(.refused, reason: "the configuration history cannot be read: \(error)")
         }
+        let bundles = AppliedBundles(directory: site.bundles.directory)
+        let next: KioskConfiguration
+        do {
+            let folder = try bundles.unpack(verified)
+            next = try EffectiveConfiguration.load(sitePath: try sitePath(), bundleDirectory: folder.path)
+            try await history.record(
+                version: verified.version, sha256: verified.sha256, source: source, outcome: "staged", detail: nil, uid: uid)
+        } catch {
+            let reason = "bundle v\(verified.version) cannot be used: \(error)"
+            await journal(store, version: verified.version, outcome: "refused", source: source, uid: uid, reason: reason)
+            return ConfigOutcome(.refused, version: verified.version, reason: reason)
+        }
+        // Recorded as staged: the version is spent, whatever becomes of it (no replaying it later).
+        state.highWaterMark = max(state.highWaterMark, verified.version)
 
-    #else
-        private func apply(
-            _ data: Data, source: String, uid: UInt32?, state: inout SupervisorState, front: inout KioskFront, store: KioskStore
-        ) async -> ConfigOutcome { ConfigOutcome(.refused, reason: "pending") }
-    #endif
+        await control.waitUntilIdle()
+        await control.setSwapping(true)
+        defer { Task { [control] in await control.setSwapping(false) } }
+        await front.stop()
+        front = KioskFront.start(next, store: store, options: options, control: control, desk: desk, logger: logger)
+        if let problem = await front.healthProblem(comparedWith: state.configuration) {
+            logger.error("config v\(verified.version) rolled back: \(problem)")
+            await front.stop()
+            front = KioskFront.start(state.configuration, store: store, options: options, control: control, desk: desk, logger: logger)
+            try? await history.record(
+                version: verified.version, sha256: verified.sha256, source: source, outcome: "rolled-back", detail: problem, uid: uid)
+            await journal(store, version: verified.version, outcome: "rolled-back", source: source, uid: uid, reason: problem)
+            return ConfigOutcome(.rolledBack, version: verified.version, reason: problem)
+        }
+        do {
+            try bundles.makeCurrent(verified.version)
+        } catch {
+            logger.error("config v\(verified.version) runs but is not marked current: \(error)")
+        }
+        state.configuration = next
+        state.version = verified.version
+        try? await history.record(
+            version: verified.version, sha256: verified.sha256, source: source, outcome: "applied", detail: nil, uid: uid)
+        await journal(store, version: verified.version, outcome: "applied", source: source, uid: uid, reason: nil)
+        logger.notice("config v\(verified.version) applied", metadata: ["source": "\(source)"])
+        return ConfigOutcome(.applied, version: verified.version)
+    }
 
     /// Back to the version applied before the current one (or to the site file alone).
     private func rollback(uid: UInt32?, state: inout SupervisorState, front: inout KioskFront, store: KioskStore) async -> ConfigOutcome {
@@ -146,21 +140,17 @@ struct KioskSupervisor: Service {
             $0.outcome == "applied" && $0.version != state.version && $0.version < state.version
                 && FileManager.default.fileExists(atPath: bundles.folder(version: $0.version).path)
         }?.version
-        #if KIOSK_ISSUE8
-            let previous: KioskConfiguration
-            do {
-                previous =
-                    if let target {
-                        try EffectiveConfiguration.load(sitePath: try sitePath(), bundleDirectory: bundles.folder(version: target).path)
-                    } else {
-                        try EffectiveConfiguration.load(sitePath: try sitePath(), bundleDirectory: nil)
-                    }
-            } catch {
-                return ConfigOutcome(.refused, reason: "the previous configuration cannot be loaded: \(error)")
-            }
-        #else
-            let previous = options.configuration
-        #endif
+        let previous: KioskConfiguration
+        do {
+            previous =
+                if let target {
+                    try EffectiveConfiguration.load(sitePath: try sitePath(), bundleDirectory: bundles.folder(version: target).path)
+                } else {
+                    try EffectiveConfiguration.load(sitePath: try sitePath(), bundleDirectory: nil)
+                }
+        } catch {
+            return ConfigOutcome(.refused, reason: "the previous configuration cannot be loaded: \(error)")
+        }
         guard state.version != 0 else { return ConfigOutcome(.refused, reason: "no bundle is applied; the kiosk runs its site file") }
         await control.waitUntilIdle()
         await control.setSwapping(true)
@@ -184,14 +174,11 @@ struct KioskSupervisor: Service {
         return path
     }
 
-    #if KIOSK_ISSUE8
-        private func verifyBundle(_ data: Data, mark: Int) throws -> VerifiedConfigBundle {
-            let site = options.configuration
-            return try ConfigBundleVerifier.verify(
-                data, trustDirectory: site.bundles.trustDirectory, kioskId: site.kiosk.id, groups: site.kiosk.groups, highWaterMark: mark)
-        }
-
-    #endif
+    private func verifyBundle(_ data: Data, mark: Int) throws -> VerifiedConfigBundle {
+        let site = options.configuration
+        return try ConfigBundleVerifier.verify(
+            data, trustDirectory: site.bundles.trustDirectory, kioskId: site.kiosk.id, groups: site.kiosk.groups, highWaterMark: mark)
+    }
 
     private func journal(_ store: KioskStore, version: Int?, outcome: String, source: String, uid: UInt32?, reason: String?) async {
         var payload: [String: JournalValue] = ["outcome": .string(outcome), "source": .string(source)]
@@ -225,17 +212,13 @@ struct SupervisorState {
         guard let version = bundles.currentVersion(), let sitePath = options.sitePath else {
             return SupervisorState(configuration: site, version: 0, highWaterMark: mark)
         }
-        #if KIOSK_ISSUE8
-            do {
-                let configuration = try EffectiveConfiguration.load(
-                    sitePath: sitePath, bundleDirectory: bundles.folder(version: version).path)
-                return SupervisorState(configuration: configuration, version: version, highWaterMark: max(mark, version))
-            } catch {
-                logger.critical("config bundle v\(version) does not load, running the site file alone: \(error)")
-                return SupervisorState(configuration: site, version: 0, highWaterMark: mark)
-            }
-        #else
-            return SupervisorState(configuration: site, version: version + 0 * 0, highWaterMark: mark)
-        #endif
+        do {
+            let configuration = try EffectiveConfiguration.load(
+                sitePath: sitePath, bundleDirectory: bundles.folder(version: version).path)
+            return SupervisorState(configuration: configuration, version: version, highWaterMark: max(mark, version))
+        } catch {
+            logger.critical("config bundle v\(version) does not load, running the site file alone: \(error)")
+            return SupervisorState(configuration: site, version: 0, highWaterMark: mark)
+        }
     }
 }

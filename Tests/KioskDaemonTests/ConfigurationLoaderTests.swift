@@ -21,7 +21,8 @@ import Testing
             try ConfigurationLoader.parse("kiosk:\n  id: A\n  idd: B\n", file: "site.yaml")
         } throws: { error in
             let message = (error as? KioskError)?.message ?? ""
-            return message.contains("site.yaml:3") && message.contains("unknown key 'idd'") && message.contains("allowed: hall, id, locale")
+            return message.contains("site.yaml:3") && message.contains("unknown key 'idd'")
+                && message.contains("allowed: groups, hall, id, locale")
         }
     }
 
