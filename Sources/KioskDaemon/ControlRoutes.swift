@@ -49,6 +49,11 @@ struct ControlRoutes: Sendable {
             try await guarded(context, [.technician]) { peer in
                 let testPage = request.uri.queryParameters.get("testPage") == "1"
                 let testRead = request.uri.queryParameters.get("testRead") == "1"
+                if testRead, await control.maintenance.on == false {
+                    // The citizen's session owns the reader; a technician's card goes in only
+                    // while the kiosk is out of service.
+                    return problem(.conflict, "a test read needs maintenance mode first (kioskctl maintenance on --reason TEXT)")
+                }
                 if testPage || testRead {
                     try await journal(
                         JournalEntry(
@@ -58,15 +63,13 @@ struct ControlRoutes: Sendable {
                                 "uid": .int(Int(peer.uid)),
                             ]))
                 }
-                #if KIOSK_ISSUE8
-                    let configuration = await control.configuration ?? options.configuration
-                    let results = await KioskDiagnostics.run(
-                        configuration: configuration,
-                        options: DiagnosticOptions(testPage: testPage, testRead: testRead, ttyPath: options.ttyPath, cupsServer: nil))
-                    return try json(results)
-                #else
-                    return problem(.notImplemented, "diagnostics are being built")
-                #endif
+                let configuration = await control.configuration ?? options.configuration
+                let results = await KioskDiagnostics.run(
+                    configuration: configuration,
+                    options: DiagnosticOptions(
+                        testPage: testPage, testRead: testRead, ttyPath: options.ttyPath, cupsServer: nil,
+                        renderExecutable: options.renderExecutable))
+                return try json(results)
             }
         }
         router.get("/v1/config/status") { _, context in

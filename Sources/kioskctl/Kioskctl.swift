@@ -11,6 +11,6 @@ struct KioskctlCommand: AsyncParsableCommand {
         version: KioskVersion.current,
         subcommands: [
             DevicesCommand.self, CardCommand.self, PrinterCommand.self, PrintCommand.self, HubCommand.self, JournalCommand.self,
-            OutboxCommand.self, MaintenanceCommand.self,
+            OutboxCommand.self, MaintenanceCommand.self, ConfigCommand.self, DiagCommand.self,
         ])
 }
