@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import KioskCore
 import Logging
+import Metrics
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
@@ -58,6 +59,12 @@ extension HTTPHubClient {
     private func exchange(
         _ method: HTTPMethod, _ path: String, body: Data?, key: String?, requestId: String
     ) async throws -> (HTTPResponseStatus, HTTPHeaders, Data) {
+        // Every attempt, answered or not, by path template (never the ids in the path).
+        let started = ContinuousClock.now
+        defer {
+            Timer(label: Self.requestDurationMetric, dimensions: [("endpoint", Self.endpointTemplate(path))])
+                .record(duration: ContinuousClock.now - started)
+        }
         var request = HTTPClientRequest(url: configuration.baseURL + path)
         request.method = method
         request.headers.add(name: "X-Kiosk-Id", value: configuration.kioskId)
@@ -121,6 +128,28 @@ extension HTTPHubClient {
         let cap = min(configuration.backoffMax, configuration.backoffBase * (1 << min(attempt - 2, 10)))
         let jitter = Double.random(in: 0...1)
         try await Task.sleep(for: cap * jitter)
+    }
+
+    /// The swift-metrics Timer every hub request is recorded in (kioskd exports it to Prometheus).
+    public static let requestDurationMetric = "kioskd_hub_request_duration_seconds"
+
+    /// The contract's paths as templates: the only values the `endpoint` label takes.
+    public static let endpointTemplates: Set<String> = [
+        "/v1/health", "/v1/subjects/resolve", "/v1/subjects/{subjectRef}/contributions", "/v1/subjects/{subjectRef}/pension-payments",
+        "/v1/subjects/{subjectRef}/certificates", "/v1/verification-sessions", "/v1/verification-sessions/{sessionId}",
+        "/v1/verification-sessions/{sessionId}/evidence", "/v1/verification-sessions/{sessionId}/cancel", "/v1/ratings",
+        "/v1/journal", "/v1/kiosks/{kioskId}/status", "/v1/kiosks/{kioskId}/config",
+    ]
+
+    /// `path` with its identifier replaced by the template's name and its query dropped: a
+    /// subjectRef must never become a label value. Anything else is "other".
+    public static func endpointTemplate(_ path: String) -> String {
+        let bare = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        var parts = bare.split(separator: "/").map(String.init)
+        let names = ["subjects": "{subjectRef}", "verification-sessions": "{sessionId}", "kiosks": "{kioskId}"]
+        if parts.count >= 3, let name = names[parts[1]], !(parts[1] == "subjects" && parts[2] == "resolve") { parts[2] = name }
+        let template = "/" + parts.joined(separator: "/")
+        return endpointTemplates.contains(template) ? template : "other"
     }
 
     private func loggerFor(_ requestId: String) -> Logger {

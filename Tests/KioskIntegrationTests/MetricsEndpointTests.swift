@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// kioskd's Prometheus endpoint, scraped over real HTTP on loopback from a real kioskd in a
+/// terminal, against the rigs and the reference hub.
+@Suite(.tags(.integration), .timeLimit(.minutes(2))) struct MetricsEndpointTests {
+    /// The gauges are there from the start; a citizen's session, its hub calls and nothing
+    /// personal show up after it.
+    @Test func scrapeShowsGaugesThenTheSession() async throws {
+        let port = try LoopbackListener().releasingPort()
+        try await KioskEndToEnd.run(metricsListen: "127.0.0.1:\(port)") { kiosk in
+            _ = try await kiosk.screen(contains: "请插入社保卡")
+            let first = try await Self.scrape(port) { $0.contains("kioskd_hub_breaker_state") }
+            #expect(first.head.contains("200"), "\(first.head)")
+            #expect(first.head.lowercased().contains("content-type: text/plain; version=0.0.4"), "\(first.head)")
+            #expect(first.lines.contains("kioskd_hub_breaker_state 0.0"), "\(first.body)")
+            #expect(first.lines.contains("kioskd_config_version 0.0"), "\(first.body)")
+            #expect(first.lines.contains { $0.hasPrefix(#"kioskd_outbox_backlog{destination="hub.journal"} "#) }, "\(first.body)")
+
+            let card = try kiosk.insert("gen2")
+            _ = try await kiosk.screen(contains: "请选择要办理的业务")
+            await card.remove()
+            _ = try await kiosk.screen(contains: "请插入社保卡", timeout: .seconds(30))
+            let after = try await Self.scrape(port) { $0.contains(#"kioskd_sessions_total{outcome="card-removed"} 1"#) }
+            #expect(after.lines.contains { $0.hasPrefix(#"kioskd_hub_request_duration_seconds_count{endpoint="/v1/subjects/resolve"} "#) })
+            for personal in ["张", "11010519491231002X", "1101**"] {
+                #expect(!after.body.contains(personal), "\(personal) in the metrics")
+            }
+        }
+    }
+
+    /// The port is taken: kioskd says so in its log and serves citizens without metrics.
+    @Test func aTakenPortLeavesTheKioskServing() async throws {
+        let squatter = try LoopbackListener()
+        defer { squatter.close() }
+        try await KioskEndToEnd.run(metricsListen: "127.0.0.1:\(squatter.port)") { kiosk in
+            _ = try await kiosk.screen(contains: "请插入社保卡")
+            let log = kiosk.dir.appendingPathComponent("kioskd.log").path
+            var text = ""
+            for _ in 0..<100 where !text.contains("metrics endpoint") {
+                try await Task.sleep(for: .milliseconds(100))
+                text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            }
+            #expect(text.contains("metrics endpoint") && text.contains("without it"), "\(text)")
+            let card = try kiosk.insert("gen2")
+            _ = try await kiosk.screen(contains: "请选择要办理的业务")
+            await card.remove()
+        }
+    }
+
+    struct Scrape {
+        var head: String
+        var body: String
+        var lines: Set<String> { Set(body.split(separator: "\n").map(String.init)) }
+    }
+
+    /// GET /metrics with curl until `ready` holds for the body (kioskd is still starting, or the
+    /// counter is a store write away).
+    static func scrape(_ port: Int, until ready: (String) -> Bool) async throws -> Scrape {
+        var last = Scrape(head: "", body: "")
+        for _ in 0..<100 {
+            let out = try await Rigs.tool("curl", ["-s", "-i", "--max-time", "2", "http://127.0.0.1:\(port)/metrics"])
+            let parts = out.stdout.components(separatedBy: "\r\n\r\n")
+            last = Scrape(head: parts.first ?? "", body: parts.dropFirst().joined(separator: "\r\n\r\n"))
+            if ready(last.body) { return last }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        Issue.record("the scrape never held what was awaited: \(last.head)\n\(last.body)")
+        return last
+    }
+}
+
+/// A TCP listener on 127.0.0.1 with a port the kernel chose.
+final class LoopbackListener: Sendable {
+    let fd: Int32
+    let port: Int
+
+    init() throws {
+        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                bind(fd, address, length) == 0 && listen(fd, 1) == 0 && getsockname(fd, address, &length) == 0
+            }
+        }
+        guard fd >= 0, bound else {
+            Glibc.close(fd)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "no loopback port: errno \(errno)"])
+        }
+        self.fd = fd
+        port = Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    /// Closes the listener and hands its port on (free now, and not 9464).
+    func releasingPort() -> Int {
+        close()
+        return port
+    }
+
+    func close() { Glibc.close(fd) }
+}
