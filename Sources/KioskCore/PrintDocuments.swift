@@ -71,10 +71,11 @@ public struct RenderedDocument: Sendable, Equatable {
     }
 }
 
-/// Renders documents to PDF (KioskPrint's `DocumentRenderer`; a fake in tests of logic).
-/// Throws `invalidInput` when a character cannot be drawn with the installed fonts: a name
-/// printed as empty boxes is worse than a clear "print it at the counter".
+/// Renders documents to PDF (KioskPrint's `DocumentRenderer` in process; kioskd's
+/// `ProcessDocumentRenderer` in a child process; a fake in tests of logic). Async, because the
+/// daemon waits for a child. Throws `invalidInput` when a character cannot be drawn with the
+/// installed fonts: a name printed as empty boxes is worse than a clear "print it at the counter".
 public protocol DocumentRendering: Sendable {
-    func receipt(_ content: ReceiptContent) throws -> RenderedDocument
-    func certificate(_ content: CertificateContent) throws -> RenderedDocument
+    func receipt(_ content: ReceiptContent) async throws -> RenderedDocument
+    func certificate(_ content: CertificateContent) async throws -> RenderedDocument
 }

@@ -27,12 +27,20 @@ public enum KioskApp {
         /// The site file `configuration` came from: signed bundles are merged over it. Without
         /// it kioskd runs `configuration` as given and refuses bundles.
         public var sitePath: String?
+        /// The executable that renders documents with `--render-document` (kioskd: "/proc/self/exe"),
+        /// so fonts, font maps and the renderer's heap live in a short-lived child (issue 7); nil
+        /// renders in process.
+        public var renderExecutable: String?
 
-        public init(configuration: KioskConfiguration, ttyPath: String? = nil, front: Front = .citizen, sitePath: String? = nil) {
+        public init(
+            configuration: KioskConfiguration, ttyPath: String? = nil, front: Front = .citizen, sitePath: String? = nil,
+            renderExecutable: String? = nil
+        ) {
             self.configuration = configuration
             self.ttyPath = ttyPath
             self.front = front
             self.sitePath = sitePath
+            self.renderExecutable = renderExecutable
         }
     }
 
@@ -68,7 +76,9 @@ public enum KioskApp {
         _ configuration: KioskConfiguration, store: KioskStore, hub: HTTPHubClient, output: TerminalOutput, options: Options,
         control: KioskControlState, desk: ConfigDesk, logger: Logger
     ) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
-        let (environment, files) = try buildEnvironment(configuration, store: store, hub: hub, logger: logger)
+        let metrics = KioskMetrics(registry: KioskMetrics.daemonRegistry())
+        let (environment, files) = try buildEnvironment(
+            configuration, store: store, hub: hub, metrics: metrics, renderExecutable: options.renderExecutable, logger: logger)
         let input = try TerminalInput(ttyPath: options.ttyPath)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(
@@ -81,12 +91,21 @@ public enum KioskApp {
                 service: ConfigPollService(
                     configuration: configuration, hub: hub, store: store, control: control, desk: desk, logger: logger)),
         ]
+        if !configuration.metrics.listen.isEmpty {
+            services.append(
+                .init(
+                    service: MetricsService(
+                        listen: configuration.metrics.listen, metrics: metrics, store: store, hub: hub, control: control, logger: logger)))
+        }
         // Keeps the hub client's connection pool alive for the front's life and closes it last.
         services.append(.init(service: HubClientLifetime(client: hub)))
         return services
     }
 
-    static func buildEnvironment(_ configuration: KioskConfiguration, store: KioskStore, hub: HTTPHubClient, logger: Logger) throws -> (
+    static func buildEnvironment(
+        _ configuration: KioskConfiguration, store: KioskStore, hub: HTTPHubClient, metrics: KioskMetrics,
+        renderExecutable: String? = nil, logger: Logger
+    ) throws -> (
         KioskEnvironment, KioskConfigFiles
     ) {
         let directory = URL(fileURLWithPath: configuration.files.directory)
@@ -111,10 +130,10 @@ public enum KioskApp {
         let subjectKey = try SubjectKey.loadOrCreate(path: SubjectKey.defaultPath(forStore: configuration.store.path))
         let environment = KioskEnvironment(
             configuration: configuration, store: store, subjectKey: subjectKey, hub: hub, printers: printers,
-            renderer: DocumentRenderer(templates: templates),
+            renderer: ProcessDocumentRenderer.renderer(templates: templates, executable: renderExecutable),
             cardReader: PCSCCardReader(readerName: configuration.card.reader.isEmpty ? nil : configuration.card.reader),
             camera: configuration.camera.folder.isEmpty ? nil : FileFaceCamera(folder: configuration.camera.folder),
-            media: [.receipt: templates.receipt.media, .certificate: templates.certificate.media])
+            media: [.receipt: templates.receipt.media, .certificate: templates.certificate.media], metrics: metrics)
         return (environment, files)
     }
 

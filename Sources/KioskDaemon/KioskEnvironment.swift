@@ -20,4 +20,6 @@ struct KioskEnvironment: Sendable {
     let camera: (any FaceCamera)?
     /// Receipt/certificate media per role (from the print templates).
     let media: [PrinterRole: [String]]
+    /// Counters fed from the journal entries the session runner stores (issue 8).
+    let metrics: KioskMetrics
 }

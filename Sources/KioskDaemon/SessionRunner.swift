@@ -49,11 +49,13 @@ actor SessionRunner {
         self.onAlert = onAlert
         let (stream, continuation) = AsyncStream.makeStream(of: StoreWrite.self)
         records = continuation
-        writer = Task { [store = environment.store, logger] in
+        writer = Task { [store = environment.store, metrics = environment.metrics, logger] in
             for await write in stream {
                 do {
                     switch write {
-                    case .journal(let entry): _ = try await store.append(entry)
+                    case .journal(let entry):
+                        _ = try await store.append(entry)
+                        metrics.observe(entry)
                     case .rating(let rating): _ = try await store.recordRating(rating)
                     }
                 } catch {
@@ -243,8 +245,8 @@ actor SessionRunner {
         run(job.id) { [events] in
             let document: RenderedDocument
             switch job.document {
-            case .receipt(let content): document = try renderer.receipt(content)
-            case .certificate(let content): document = try renderer.certificate(content)
+            case .receipt(let content): document = try await renderer.receipt(content)
+            case .certificate(let content): document = try await renderer.certificate(content)
             }
             let submitted = try await printer.submit(
                 PrintSubmission(

@@ -4,7 +4,7 @@ import KioskCore
 /// Layout and texts of the printed documents, read from kiosk-config (operators edit them; the
 /// code holds no wording): `templates/receipt.json`, `templates/certificate.json` and
 /// `locales/print.<locale>.json`. JSON, because KioskPrint does not depend on a YAML parser.
-public struct PrintTemplates: Sendable, Equatable {
+public struct PrintTemplates: Sendable, Equatable, Codable {
     public struct Receipt: Sendable, Equatable, Codable {
         public var widthMm: Double
         public var marginMm: Double

@@ -1,6 +1,7 @@
 import ArgumentParser
 import KioskCore
 import KioskDaemon
+import KioskPrint
 import Logging
 import ServiceLifecycle
 
@@ -25,7 +26,13 @@ struct KioskdCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    /// The document render child (issue 7): a JSON request on stdin, a PDF on stdout.
+    @Flag(help: .hidden)
+    var renderDocument = false
+
     func run() async throws {
+        // Before anything else starts: the child needs no logging, configuration or services.
+        if renderDocument { throw ExitCode(DocumentRenderChild.run()) }
         let level = logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -33,6 +40,8 @@ struct KioskdCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "kioskd")
+        // Once per process: the hub client's latency timer goes to the registry /metrics serves.
+        KioskMetrics.bootstrapOnce()
         let configuration: KioskConfiguration
         do {
             configuration = try ConfigurationLoader.load(path: config)
@@ -41,7 +50,9 @@ struct KioskdCommand: AsyncParsableCommand {
         }
         logger.info("starting", metadata: ["kiosk": "\(configuration.kiosk.id)", "version": "\(KioskVersion.current)"])
         let group = try KioskApp.buildServiceGroup(
-            .init(configuration: configuration, ttyPath: tty, front: statusScreen ? .statusScreen : .citizen, sitePath: config),
+            .init(
+                configuration: configuration, ttyPath: tty, front: statusScreen ? .statusScreen : .citizen, sitePath: config,
+                renderExecutable: "/proc/self/exe"),
             logger: logger)
         try await group.run()
         logger.info("stopped")

@@ -76,7 +76,7 @@ import Testing
             killer.cancel()
             return seqs
         }
-        return (result.closureResult, result.terminationStatus, result.standardError ?? "")
+        return (result.closureResult, result.terminationStatus, result.standardError)
     }
 }
 

@@ -109,6 +109,27 @@ struct KioskEndToEnd: Sendable {
             "curl", ["-s", "-X", "POST", "-H", "Content-Type: application/json", "-d", scenario, hubURL + "sim/scenario"])
     }
 
+    /// The files of fonts kioskd itself has mapped (documents render in a child process, so an
+    /// idle kiosk never carries fonts and font maps). Found through /proc: the kioskd process
+    /// whose command line names this kiosk's configuration.
+    func fontFilesInKioskd() throws -> [String] {
+        let pids = try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { Int($0) != nil }
+        let pid = try #require(
+            pids.first { pid in
+                let line = (FileManager.default.contents(atPath: "/proc/\(pid)/cmdline")).map { String(decoding: $0, as: UTF8.self) } ?? ""
+                let arguments = line.split(separator: "\0").map(String.init)
+                return arguments.first?.hasSuffix("kioskd") == true && arguments.contains(configPath)
+            }, "no kioskd with \(configPath) in /proc")
+        // /proc files report size 0: read them through a handle to their end.
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/\(pid)/maps"))
+        defer { try? handle.close() }
+        let maps = String(decoding: try handle.readToEnd() ?? Data(), as: UTF8.self)
+        return maps.split(separator: "\n").compactMap { line in
+            let path = String(line.split(separator: " ", omittingEmptySubsequences: true).last ?? "")
+            return path.contains("/fonts/") || [".ttc", ".otf", ".ttf"].contains { path.hasSuffix($0) } ? path : nil
+        }
+    }
+
     /// The PDF the virtual A4 printer kept whose text holds `text` (pdftotext), if any.
     static func printedPDF(containing text: String, printer: String = "a4") async throws -> String? {
         let rigs = ProcessInfo.processInfo.environment["KIOSK_RIGS_DIR"] ?? Rigs.repo.appendingPathComponent(".rigs").path
