@@ -8,7 +8,9 @@ struct KioskBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk-bench",
         abstract: "Benchmarks against same-run baselines (see scripts/bench).",
-        subcommands: [CardBench.self, HubBench.self, PrintBench.self, JournalBench.self, JournalAppendChild.self, FlowBench.self])
+        subcommands: [
+            CardBench.self, HubBench.self, PrintBench.self, JournalBench.self, JournalAppendChild.self, FlowBench.self, ConfigBench.self,
+        ])
 }
 
 /// Order statistics over a sample, in milliseconds.
