@@ -41,11 +41,43 @@ struct BenchTerminal: Sendable {
         process.waitUntilExit()
     }
 
+    /// A key as tmux names it ("1", "Enter").
+    func press(_ key: String) async throws {
+        _ = try await Subprocess.run(
+            .name("tmux"), arguments: ["-L", socket, "send-keys", "-t", "b", key], output: .discarded, error: .discarded)
+    }
+
+    /// The resident memory of the program in the pane: the pane runs `sh -c env … program`, so
+    /// the program is the shell's only child (or the shell itself after an exec).
+    func programRSSMegabytes() throws -> Double {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["tmux", "-L", socket, "list-panes", "-t", "b", "-F", "#{pane_pid}"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let shell = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        process.waitUntilExit()
+        let children = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
+        var target = shell
+        // env execs the program; sh may fork it: follow single children down.
+        if let child = children.split(separator: " ").first { target = String(child) }
+        let status = (try? String(contentsOfFile: "/proc/\(target)/status", encoding: .utf8)) ?? ""
+        let kilobytes = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }.flatMap {
+            Double($0.split(separator: " ").dropFirst().first ?? "")
+        }
+        guard let kilobytes else { throw BenchTerminalError(description: "no VmRSS for pid \(target)") }
+        return kilobytes / 1024
+    }
+
     /// Runs a command to its end; its standard output and error together.
-    static func run(_ command: [String]) async throws -> String {
+    static func run(_ command: [String], environment: [String: String] = [:]) async throws -> String {
+        var updates: [Environment.Key: String?] = [:]
+        for (key, value) in environment { updates[Environment.Key(stringLiteral: key)] = value }
         let out = try await Subprocess.run(
-            .path(FilePath(command[0])), arguments: Arguments(Array(command.dropFirst())), output: .string(limit: 1 << 20),
-            error: .string(limit: 1 << 20))
+            .path(FilePath(command[0])), arguments: Arguments(Array(command.dropFirst())), environment: .inherit.updating(updates),
+            output: .string(limit: 1 << 20), error: .string(limit: 1 << 20))
         return out.standardOutput + out.standardError
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import KioskCore
 import KioskDaemon
 import KioskPrint
+import KioskTesting
 import Testing
 
 /// The real render child, the built `kioskd --render-document` (issue 7), driven the way the
@@ -17,16 +18,7 @@ import Testing
     }
 
     static func certificate(months: Int, name: String = "张三丰") throws -> CertificateContent {
-        let url = Rigs.repo.appendingPathComponent("kiosk-config/examples/certificate.json")
-        var content = try JSONDecoder().decode(CertificateContent.self, from: Data(contentsOf: url))
-        let row = content.certificate.rows[0]
-        content.certificate.rows = (0..<months).map { i in
-            var r = row
-            r.month = String(format: "%04d-%02d", 2026 - i / 12, 12 - i % 12)
-            return r
-        }
-        content.certificate.holder.name = name
-        return content
+        try DocumentFixtures.certificate(months: months, name: name)
     }
 
     @Test func kioskdRendersACertificateInAChild() async throws {

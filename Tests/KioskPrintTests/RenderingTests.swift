@@ -1,6 +1,7 @@
 import Foundation
 import KioskCore
 import KioskPrint
+import KioskTesting
 import Testing
 
 /// Rendering in-process with the repository's kiosk-config templates. Text and pixels are checked
@@ -13,20 +14,10 @@ import Testing
         DocumentRenderer(templates: try PrintTemplates.load(directory: repo.appendingPathComponent("kiosk-config").path))
     }
 
-    static func example<T: Decodable>(_ type: T.Type, _ name: String) throws -> T {
-        try JSONDecoder().decode(type, from: Data(contentsOf: repo.appendingPathComponent("kiosk-config/examples/\(name).json")))
-    }
+    static func example<T: Decodable>(_ type: T.Type, _ name: String) throws -> T { try DocumentFixtures.example(type, name) }
 
     static func certificate(months: Int, name: String = "张三") throws -> CertificateContent {
-        var content = try example(CertificateContent.self, "certificate")
-        let row = content.certificate.rows[0]
-        content.certificate.rows = (0..<months).map { i in
-            var r = row
-            r.month = String(format: "%04d-%02d", 2026 - i / 12, 12 - i % 12)
-            return r
-        }
-        content.certificate.holder.name = name
-        return content
+        try DocumentFixtures.certificate(months: months, name: name)
     }
 
     @Test func theSameReceiptGivesTheSameBytes() throws {
