@@ -40,7 +40,10 @@ struct ControlRoutes: Sendable {
                 var payload: [String: JournalValue] = ["on": .bool(asked.on), "uid": .int(Int(peer.uid))]
                 if let reason, asked.on { payload["reason"] = .string(String(reason.prefix(500))) }
                 try await journal(JournalEntry(kind: .maintenance, payload: payload))
-                await control.setMaintenance(on: asked.on, reason: reason, uid: peer.uid)
+                do { try await control.setMaintenance(on: asked.on, reason: reason, uid: peer.uid) } catch {
+                    logger.error("maintenance \(asked.on ? "on" : "off"): \(error)")
+                    return problem(.internalServerError, "maintenance is \(asked.on ? "on" : "off") now, but \(error)")
+                }
                 logger.notice("maintenance \(asked.on ? "on" : "off")", metadata: ["uid": "\(peer.uid)"])
                 return try json(await control.maintenance)
             }

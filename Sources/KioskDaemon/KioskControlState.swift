@@ -28,6 +28,9 @@ public actor KioskControlState {
     public private(set) var configuration: KioskConfiguration?
     /// The store, once the supervisor has opened it (journal and history for the control socket).
     public private(set) var store: KioskStore?
+    /// Where maintenance mode is kept across restarts (next to the store): a kiosk a technician
+    /// has opened up must not start serving citizens because kioskd restarted.
+    private var maintenanceFile: URL?
     private var events: AsyncStream<SessionEvent>.Continuation?
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
@@ -44,9 +47,31 @@ public actor KioskControlState {
         reportIdle(true)
     }
 
-    func setMaintenance(on: Bool, reason: String?, uid: UInt32?) {
+    /// Switches at once, then keeps the new state for restarts; throws (switched all the same)
+    /// when it cannot be kept.
+    func setMaintenance(on: Bool, reason: String?, uid: UInt32?) throws {
         maintenance = Maintenance(on: on, reason: on ? reason : nil, since: Date(), uid: uid)
         events?.yield(.maintenance(on))
+        guard let maintenanceFile else { return }
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        do { try encoder.encode(maintenance).write(to: maintenanceFile, options: .atomic) } catch {
+            throw KioskError(.store, "it is not kept across a restart of kioskd (\(maintenanceFile.path): \(error))")
+        }
+    }
+
+    /// At start: the maintenance mode kept in `file` (none or unreadable: in service), and keep
+    /// it there from now on. Returns the state restored when it is on.
+    func restoreMaintenance(from file: URL) -> Maintenance? {
+        maintenanceFile = file
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        guard let data = FileManager.default.contents(atPath: file.path),
+            let kept = try? decoder.decode(Maintenance.self, from: data), kept.on
+        else { return nil }
+        maintenance = kept
+        events?.yield(.maintenance(true))
+        return kept
     }
 
     func reportIdle(_ idle: Bool) {

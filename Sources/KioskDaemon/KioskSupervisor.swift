@@ -37,6 +37,11 @@ struct KioskSupervisor: Service {
         }
         var state = try await SupervisorState.load(options: options, store: store, logger: logger)
         await control.setStore(store)
+        let maintenanceFile = URL(fileURLWithPath: options.configuration.store.path).deletingLastPathComponent()
+            .appendingPathComponent("maintenance.json")
+        if let kept = await control.restoreMaintenance(from: maintenanceFile) {
+            logger.notice("maintenance mode kept from before the restart", metadata: ["reason": "\(kept.reason ?? "")"])
+        }
         await control.setConfig(state.status, configuration: state.configuration)
         var front = KioskFront.start(state.configuration, store: store, options: options, control: control, desk: desk, logger: logger)
         var failure: String?

@@ -42,6 +42,35 @@ import Testing
         }
     }
 
+    /// A technician has the kiosk open; kioskd restarts (watchdog, power): it comes back out of
+    /// service, not serving citizens, until the technician switches maintenance off.
+    @Test func maintenanceOutlivesARestart() async throws {
+        try await KioskEndToEnd.run { kiosk in
+            _ = try await kiosk.screen(contains: "请插入社保卡")
+            let on = try await Rigs.run("kioskctl", ["maintenance", "on", "--reason", "更换读卡器", "--socket", kiosk.socket])
+            #expect(on.exitCode == 0, "\(on.stderr)")
+            _ = try await kiosk.screen(contains: "本终端暂停服务")
+            await kiosk.tmux.kill()
+            try await Task.sleep(for: .seconds(1))
+
+            let again = try await TmuxSession.start(
+                command: [Rigs.executable("kioskd").string, "--config", kiosk.configPath], columns: 80, rows: 24,
+                environment: kiosk.pcsc.environment, stderrTo: kiosk.dir.appendingPathComponent("kioskd-2.log").path)
+            do {
+                _ = try await again.waitFor(timeout: .seconds(20)) { $0.contains("本终端暂停服务") }
+                let status = try await Rigs.run("kioskctl", ["maintenance", "status", "--json", "--socket", kiosk.socket])
+                #expect(status.stdout.contains("更换读卡器"), "\(status.stdout)")
+                let off = try await Rigs.run("kioskctl", ["maintenance", "off", "--socket", kiosk.socket])
+                #expect(off.exitCode == 0, "\(off.stderr)")
+                _ = try await again.waitFor(timeout: .seconds(20)) { $0.contains("请插入社保卡") }
+            } catch {
+                await again.kill()
+                throw error
+            }
+            await again.kill()
+        }
+    }
+
     @Test func aCallerWithoutDaemonGetsOneLine() async throws {
         let out = try await Rigs.run("kioskctl", ["maintenance", "status", "--socket", "/tmp/kiosk-no-such.sock"])
         #expect(out.exitCode == 2)
