@@ -39,11 +39,7 @@ struct AppliedBundles: Sendable {
             unlink(temporary)
             throw KioskError(.configuration, "cannot make v\(version) current: \(reason)")
         }
-        let fd = open(directory.path, O_RDONLY)
-        if fd >= 0 {
-            fsync(fd)
-            close(fd)
-        }
+        DurableFile.syncFolder(directory.path)
     }
 
     /// Unpacks a verified bundle into its version folder (replacing a half-written earlier try).

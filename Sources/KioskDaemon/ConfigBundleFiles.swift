@@ -75,28 +75,8 @@ public enum ConfigBundleFiles {
             let folder = target.deletingLastPathComponent()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             folders.insert(folder.path)
-            try write(data, to: target.path)
+            try DurableFile.write(data, to: target.path)
         }
-        for folder in folders.sorted(by: >) { syncFolder(folder) }
-    }
-
-    private static func write(_ data: Data, to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0o644)
-        guard fd >= 0 else { throw KioskError(.configuration, "cannot create \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var offset = 0
-        while offset < data.count {
-            let written = data.withUnsafeBytes { Foundation.write(fd, $0.baseAddress.map { $0 + offset }, data.count - offset) }
-            guard written > 0 else { throw KioskError(.configuration, "cannot write \(path): \(String(cString: strerror(errno)))") }
-            offset += written
-        }
-        guard fsync(fd) == 0 else { throw KioskError(.configuration, "cannot sync \(path): \(String(cString: strerror(errno)))") }
-    }
-
-    private static func syncFolder(_ path: String) {
-        let fd = open(path, O_RDONLY | O_DIRECTORY)
-        guard fd >= 0 else { return }
-        fsync(fd)
-        close(fd)
+        for folder in folders.sorted(by: >) { DurableFile.syncFolder(folder) }
     }
 }

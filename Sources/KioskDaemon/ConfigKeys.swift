@@ -15,8 +15,9 @@ public enum ConfigKeys {
             throw KioskError(.invalidInput, "\(path) exists; choose another name (keys are never overwritten)")
         }
         let key = Curve25519.Signing.PrivateKey()
-        try write(Data((key.rawRepresentation.base64EncodedString() + "\n").utf8), to: keyPath, mode: 0o600)
-        try write(Data((key.publicKey.rawRepresentation.base64EncodedString() + "\n").utf8), to: pubPath, mode: 0o644)
+        try DurableFile.write(Data((key.rawRepresentation.base64EncodedString() + "\n").utf8), to: keyPath, mode: 0o600, exclusive: true)
+        try DurableFile.write(
+            Data((key.publicKey.rawRepresentation.base64EncodedString() + "\n").utf8), to: pubPath, mode: 0o644, exclusive: true)
     }
 
     public static func loadPrivateKey(path: String) throws -> Curve25519.Signing.PrivateKey {
@@ -65,17 +66,5 @@ public enum ConfigKeys {
     private static func decodeBase64(_ data: Data) -> Data? {
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return Data(base64Encoded: text)
-    }
-
-    private static func write(_ data: Data, to path: String, mode: mode_t) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
-        guard fd >= 0 else { throw KioskError(.invalidInput, "cannot create \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        // The umask must not widen or narrow what was asked for.
-        fchmod(fd, mode)
-        let written = data.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-        guard written == data.count, fsync(fd) == 0 else {
-            throw KioskError(.invalidInput, "cannot write \(path): \(String(cString: strerror(errno)))")
-        }
     }
 }

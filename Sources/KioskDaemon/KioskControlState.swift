@@ -32,7 +32,6 @@ public actor KioskControlState {
     /// has opened up must not start serving citizens because kioskd restarted.
     private var maintenanceFile: URL?
     private var events: AsyncStream<SessionEvent>.Continuation?
-    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
     public init() {}
 
@@ -47,7 +46,8 @@ public actor KioskControlState {
         reportIdle(true)
     }
 
-    /// Switches at once, then keeps the new state for restarts; throws (switched all the same)
+    /// Switches at once, then keeps the new state for restarts (synced: a power cut right after
+    /// "maintenance on" must not bring the kiosk back in service); throws, switched all the same,
     /// when it cannot be kept.
     func setMaintenance(on: Bool, reason: String?, uid: UInt32?) throws {
         maintenance = Maintenance(on: on, reason: on ? reason : nil, since: Date(), uid: uid)
@@ -55,43 +55,36 @@ public actor KioskControlState {
         guard let maintenanceFile else { return }
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
-        do { try encoder.encode(maintenance).write(to: maintenanceFile, options: .atomic) } catch {
+        do { try DurableFile.replace(maintenanceFile.path, with: try encoder.encode(maintenance)) } catch {
             throw KioskError(.store, "it is not kept across a restart of kioskd (\(maintenanceFile.path): \(error))")
         }
     }
 
-    /// At start: the maintenance mode kept in `file` (none or unreadable: in service), and keep
-    /// it there from now on. Returns the state restored when it is on.
+    /// At start: the maintenance mode kept in `file`, kept there from now on. No file: in
+    /// service. A file that cannot be read: out of service, since a technician may have the kiosk
+    /// open; `kioskctl maintenance off` ends it. Returns the state restored when it is on.
     func restoreMaintenance(from file: URL) -> Maintenance? {
         maintenanceFile = file
+        guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        guard let data = FileManager.default.contents(atPath: file.path),
-            let kept = try? decoder.decode(Maintenance.self, from: data), kept.on
-        else { return nil }
+        let kept =
+            (try? decoder.decode(Maintenance.self, from: data))
+            ?? Maintenance(on: true, reason: "the kept maintenance state (\(file.path)) could not be read", since: Date())
+        guard kept.on else { return nil }
         maintenance = kept
         events?.yield(.maintenance(true))
         return kept
     }
 
-    func reportIdle(_ idle: Bool) {
-        self.idle = idle
-        guard idle else { return }
-        let waiters = idleWaiters
-        idleWaiters = []
-        waiters.forEach { $0.resume() }
-    }
-
-    /// Resumes when the kiosk is between citizens (at once if it is now).
-    func waitUntilIdle() async {
-        if idle { return }
-        await withCheckedContinuation { idleWaiters.append($0) }
-    }
+    func reportIdle(_ idle: Bool) { self.idle = idle }
 
     func setSwapping(_ on: Bool) { swapping = on }
 
     func setConfig(_ status: ConfigStatus, configuration: KioskConfiguration) {
+        let lastPull = config.lastPull
         config = status
+        config.lastPull = status.lastPull ?? lastPull
         self.configuration = configuration
     }
 

@@ -36,12 +36,13 @@ struct KioskSupervisor: Service {
             return
         }
         var state = try await SupervisorState.load(options: options, store: store, logger: logger)
-        await control.setStore(store)
+        // Before the control socket can reach the store: a "maintenance off" must not be overwritten.
         let maintenanceFile = URL(fileURLWithPath: options.configuration.store.path).deletingLastPathComponent()
             .appendingPathComponent("maintenance.json")
         if let kept = await control.restoreMaintenance(from: maintenanceFile) {
             logger.notice("maintenance mode kept from before the restart", metadata: ["reason": "\(kept.reason ?? "")"])
         }
+        await control.setStore(store)
         await control.setConfig(state.status, configuration: state.configuration)
         var front = KioskFront.start(state.configuration, store: store, options: options, control: control, desk: desk, logger: logger)
         var failure: String?
@@ -53,15 +54,19 @@ struct KioskSupervisor: Service {
                     continue
                 }
                 switch request {
+                // The status is updated before the reply: `config apply` then `config status` agree.
                 case .apply(let data, let source, let uid, let reply):
-                    reply(await apply(data, source: source, uid: uid, state: &state, front: &front, store: store))
+                    let outcome = await apply(data, source: source, uid: uid, state: &state, front: &front, store: store)
+                    await control.setConfig(state.status, configuration: state.configuration)
+                    reply(outcome)
                 case .rollback(let uid, let reply):
-                    reply(await rollback(uid: uid, state: &state, front: &front, store: store))
+                    let outcome = await rollback(uid: uid, state: &state, front: &front, store: store)
+                    await control.setConfig(state.status, configuration: state.configuration)
+                    reply(outcome)
                 case .generationEnded(let why):
                     failure = why
                     desk.close()
                 }
-                await control.setConfig(state.status, configuration: state.configuration)
             }
         } onGracefulShutdown: {
             desk.close()
@@ -73,8 +78,12 @@ struct KioskSupervisor: Service {
 
     // MARK: - Swapping fronts
 
-    /// Verify → unpack → record (raises the high-water mark) → wait for a pause between
-    /// citizens → swap → check → keep or roll back.
+    /// How long a bundle or rollback waits for a pause between citizens (a card left in the slot
+    /// holds it off) before it is refused, with nothing changed.
+    static let pauseWait: Duration = .seconds(90)
+
+    /// Verify → unpack → wait for a pause between citizens → record (raises the high-water mark)
+    /// → swap → check → keep or roll back.
     private func apply(
         _ data: Data, source: String, uid: UInt32?, state: inout SupervisorState, front: inout KioskFront, store: KioskStore
     ) async -> ConfigOutcome {
@@ -82,7 +91,9 @@ struct KioskSupervisor: Service {
         let site = options.configuration
         let verified: VerifiedConfigBundle
         do {
-            let mark = try await history.highWaterMark()
+            // The running version counts too: a store restored from an old copy must not let
+            // versions up to the one running in again.
+            let mark = max(try await history.highWaterMark(), state.highWaterMark, state.version)
             verified = try verifyBundle(data, mark: mark)
         } catch let refusal as ConfigBundleRefusal {
             if case .notNewer(let version, _) = refusal, version == state.version {
@@ -98,25 +109,30 @@ struct KioskSupervisor: Service {
         do {
             let folder = try bundles.unpack(verified)
             next = try EffectiveConfiguration.load(sitePath: try sitePath(), bundleDirectory: folder.path)
+        } catch {
+            let reason = "bundle v\(verified.version) cannot be used: \(error)"
+            await journal(store, version: verified.version, outcome: "refused", source: source, uid: uid, reason: reason)
+            return ConfigOutcome(.refused, version: verified.version, reason: reason)
+        }
+        if let busy = await waitForPause() {
+            await journal(store, version: verified.version, outcome: "refused", source: source, uid: uid, reason: busy)
+            return ConfigOutcome(.refused, version: verified.version, reason: busy)
+        }
+        do {
             try await history.record(
                 version: verified.version, sha256: verified.sha256, source: source, outcome: "staged", detail: nil, uid: uid)
         } catch {
-            let reason = "bundle v\(verified.version) cannot be used: \(error)"
+            let reason = "bundle v\(verified.version) cannot be recorded: \(error)"
             await journal(store, version: verified.version, outcome: "refused", source: source, uid: uid, reason: reason)
             return ConfigOutcome(.refused, version: verified.version, reason: reason)
         }
         // Recorded as staged: the version is spent, whatever becomes of it (no replaying it later).
         state.highWaterMark = max(state.highWaterMark, verified.version)
 
-        await control.waitUntilIdle()
-        await control.setSwapping(true)
-        defer { Task { [control] in await control.setSwapping(false) } }
-        await front.stop()
-        front = KioskFront.start(next, store: store, options: options, control: control, desk: desk, logger: logger)
+        await replace(&front, with: next, store: store)
         if let problem = await front.healthProblem(comparedWith: state.configuration) {
             logger.error("config v\(verified.version) rolled back: \(problem)")
-            await front.stop()
-            front = KioskFront.start(state.configuration, store: store, options: options, control: control, desk: desk, logger: logger)
+            await replace(&front, with: state.configuration, store: store)
             try? await history.record(
                 version: verified.version, sha256: verified.sha256, source: source, outcome: "rolled-back", detail: problem, uid: uid)
             await journal(store, version: verified.version, outcome: "rolled-back", source: source, uid: uid, reason: problem)
@@ -157,11 +173,8 @@ struct KioskSupervisor: Service {
             return ConfigOutcome(.refused, reason: "the previous configuration cannot be loaded: \(error)")
         }
         guard state.version != 0 else { return ConfigOutcome(.refused, reason: "no bundle is applied; the kiosk runs its site file") }
-        await control.waitUntilIdle()
-        await control.setSwapping(true)
-        defer { Task { [control] in await control.setSwapping(false) } }
-        await front.stop()
-        front = KioskFront.start(previous, store: store, options: options, control: control, desk: desk, logger: logger)
+        if let busy = await waitForPause() { return ConfigOutcome(.refused, reason: busy) }
+        await replace(&front, with: previous, store: store)
         do { try bundles.makeCurrent(target) } catch { logger.error("rollback: \(error)") }
         let from = state.version
         state.configuration = previous
@@ -170,6 +183,30 @@ struct KioskSupervisor: Service {
             version: target ?? 0, sha256: "", source: "rollback", outcome: "applied", detail: "rolled back from v\(from)", uid: uid)
         await journal(store, version: target ?? 0, outcome: "rollback", source: "kioskctl", uid: uid, reason: "from v\(from)")
         return ConfigOutcome(.applied, version: target ?? 0, reason: "rolled back from v\(from)")
+    }
+
+    /// Nil once the kiosk is between citizens; else why it will not swap now (still busy after
+    /// `pauseWait`, or stopping).
+    private func waitForPause() async -> String? {
+        let deadline = ContinuousClock.now + Self.pauseWait
+        while !(await control.idle) {
+            if Task.isShuttingDownGracefully { break }
+            if ContinuousClock.now >= deadline {
+                return "the kiosk has not been between citizens for \(Self.pauseWait) (a session, or a card left in the slot); "
+                    + "nothing was changed, try again"
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        return Task.isShuttingDownGracefully ? "kioskd is stopping; nothing was changed" : nil
+    }
+
+    /// Stops the running front and starts one with `configuration`. While the old one stops, the
+    /// kiosk is "swapping": its stop is not the daemon's (no STOPPING=1 to systemd).
+    private func replace(_ front: inout KioskFront, with configuration: KioskConfiguration, store: KioskStore) async {
+        await control.setSwapping(true)
+        await front.stop()
+        front = KioskFront.start(configuration, store: store, options: options, control: control, desk: desk, logger: logger)
+        await control.setSwapping(false)
     }
 
     private func sitePath() throws -> String {
