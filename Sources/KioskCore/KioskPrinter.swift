@@ -85,12 +85,15 @@ public struct PrintJobStatus: Sendable, Equatable, Codable {
     public var reasons: [String]
     /// The media keyword sent with the job, if any.
     public var media: String?
+    /// Pages of the document sent (the kiosk knows them from rendering; the printer may not say).
+    public var pages: Int?
 
-    public init(jobId: Int, state: PrintJobState, reasons: [String], media: String? = nil) {
+    public init(jobId: Int, state: PrintJobState, reasons: [String], media: String? = nil, pages: Int? = nil) {
         self.jobId = jobId
         self.state = state
         self.reasons = reasons
         self.media = media
+        self.pages = pages
     }
 }
 

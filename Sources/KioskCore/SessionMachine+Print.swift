@@ -67,14 +67,17 @@ extension SessionMachine {
 
     mutating func onPrintFinished(_ id: RequestID, _ status: PrintJobStatus) {
         guard case .print(let kind, let sessionId)? = take(id) else { return }
+        var payload: [String: JournalValue] = [
+            "kind": .string(kind.rawValue), "requestId": .string(id.rawValue), "jobId": .int(status.jobId),
+            "state": .string(status.state.rawValue),
+        ]
+        // Pages count for what came out of the printer only (metrics: pages printed).
+        if status.state == .completed, let pages = status.pages { payload["pages"] = .int(pages) }
         emit(
             .journal(
                 JournalEntry(
                     kind: .print, sessionId: sessionId, subjectRef: session?.id == sessionId ? session?.subject?.subjectRef : nil,
-                    payload: [
-                        "kind": .string(kind.rawValue), "requestId": .string(id.rawValue), "jobId": .int(status.jobId),
-                        "state": .string(status.state.rawValue),
-                    ])))
+                    payload: payload)))
         guard case .printing(var run) = phase, run.current.id == id, session != nil else { return }
         if status.state == .completed {
             if run.index + 1 < run.jobs.count {

@@ -26,18 +26,22 @@ public enum ConfigurationLoader {
         "session": ["idleSeconds", "promptSeconds", "takeCardReminderSeconds", "cardLeftSeconds", "noticeSeconds", "guideIdleSeconds"],
     ]
 
-    /// What operations may set fleet-wide in a bundle's settings.yaml. Everything else (identity,
-    /// devices, store, TLS paths, the trust folder) belongs to the kiosk and stays in its site file.
-    public static let bundleKeys: [String: Set<String>] = [
-        "": ["kiosk", "hub", "session", "console"],
-        "kiosk": ["hall", "locale"],
-        "hub": ["url", "timeoutSeconds"],
-        "session": allowedKeys["session"] ?? [],
-        "console": allowedKeys["console"] ?? [],
+    /// What operations may set fleet-wide in a bundle's settings.yaml, in the order operators read
+    /// it; nil: the whole section. Everything else (identity, devices, store, TLS paths, the trust
+    /// folder) belongs to the kiosk and stays in its site file.
+    static let bundleSections: [(section: String, keys: [String]?)] = [
+        ("kiosk", ["hall", "locale"]), ("hub", ["url", "timeoutSeconds"]), ("session", nil), ("console", nil),
     ]
 
-    /// `bundleKeys` as operators read it: "kiosk.hall, kiosk.locale, hub.url, …, session.*, console.*".
-    public static let bundleKeysText = "kiosk.hall, kiosk.locale, hub.url, hub.timeoutSeconds, session.*, console.*"
+    /// `bundleSections` as a table like `allowedKeys` ("" lists the sections).
+    public static let bundleKeys: [String: Set<String>] = bundleSections.reduce(into: ["": Set(bundleSections.map(\.section))]) {
+        $0[$1.section] = $1.keys.map(Set.init) ?? allowedKeys[$1.section] ?? []
+    }
+
+    /// `bundleSections` as operators read it: "kiosk.hall, kiosk.locale, hub.url, …, session.*, console.*".
+    public static let bundleKeysText = bundleSections.map { section, keys in
+        keys.map { $0.map { "\(section).\($0)" }.joined(separator: ", ") } ?? "\(section).*"
+    }.joined(separator: ", ")
 
     public static func load(path: String) throws -> KioskConfiguration {
         try parse(try readText(path), file: path)

@@ -17,8 +17,7 @@ public struct KioskMetrics: Sendable {
         public static let sessions = "kioskd_sessions_total"
         public static let services = "kioskd_services_total"
         public static let deviceFaults = "kioskd_device_faults_total"
-        /// Print journal entries carry no page count, so documents are counted; pages only
-        /// when an entry has an integer `pages` (none does yet).
+        /// Documents and pages of completed print jobs (the print entry's `pages`).
         public static let documentsPrinted = "kioskd_documents_printed_total"
         public static let pagesPrinted = "kioskd_pages_printed_total"
         /// Recorded by the hub client through swift-metrics (KioskHub has no Prometheus).

@@ -258,6 +258,7 @@ actor SessionRunner {
                 last = progress.job
                 if !progress.job.state.isFinal { events.yield(.printProgress(job.id, progress)) }
             }
+            last.pages = document.pages
             return .printFinished(job.id, last)
         }
     }
