@@ -33,6 +33,7 @@ let package = Package(
     products: [
         .executable(name: "kioskd", targets: ["kioskd"]),
         .executable(name: "kioskctl", targets: ["kioskctl"]),
+        .executable(name: "kiosk-render", targets: ["kiosk-render"]),
         .executable(name: "kiosk-hub-sim", targets: ["kiosk-hub-sim"]),
         .executable(name: "virtual-ssc", targets: ["virtual-ssc"]),
     ],
@@ -76,7 +77,10 @@ let package = Package(
             name: "KioskCard",
             dependencies: ["KioskCore", "CPCSCLite", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
-        .target(name: "KioskPrint", dependencies: ["KioskCore", "CCUPS", "CPangoCairo", "CQREncode"], swiftSettings: strict),
+        .target(name: "KioskPrint", dependencies: ["KioskCore", "CCUPS"], swiftSettings: strict),
+        // The renderer (cairo, pango, qrencode): linked by kiosk-render, kioskctl and the
+        // benchmarks, never by kioskd, so the daemon does not even load those libraries.
+        .target(name: "KioskRender", dependencies: ["KioskCore", "KioskPrint", "CPangoCairo", "CQREncode"], swiftSettings: strict),
         .target(
             name: "KioskHub",
             dependencies: [
@@ -149,10 +153,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], exclude: ["kioskd.order"], swiftSettings: strict, linkerSettings: kioskdReleaseLink),
+        .executableTarget(name: "kiosk-render", dependencies: ["KioskRender"], swiftSettings: strict),
         .executableTarget(
             name: "kioskctl",
             dependencies: [
-                "KioskDaemon",
+                "KioskDaemon", "KioskRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], swiftSettings: strict),
         .executableTarget(
@@ -168,13 +173,15 @@ let package = Package(
         .executableTarget(
             name: "kiosk-bench",
             dependencies: [
-                "KioskCore", "KioskCard", "KioskStore", "KioskPrint", "KioskHub", "KioskHubSim", "KioskConsole", "KioskDaemon",
+                "KioskCore", "KioskCard", "KioskStore", "KioskPrint", "KioskRender", "KioskHub", "KioskHubSim", "KioskConsole",
+                "KioskDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ], swiftSettings: strict),
 
@@ -190,7 +197,7 @@ let package = Package(
             name: "KioskCardTests", dependencies: ["KioskCard", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "KioskConsoleTests", dependencies: ["KioskConsole", "KioskTesting"]),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskCore"]),
-        .testTarget(name: "KioskPrintTests", dependencies: ["KioskPrint", "KioskCore", "KioskTesting"]),
+        .testTarget(name: "KioskPrintTests", dependencies: ["KioskPrint", "KioskRender", "KioskCore", "KioskTesting"]),
         .testTarget(
             name: "KioskHubTests",
             dependencies: [
@@ -211,7 +218,7 @@ let package = Package(
         .testTarget(
             name: "KioskIntegrationTests",
             dependencies: [
-                "KioskCore", "KioskCard", "KioskPrint", "KioskHub", "KioskDaemon", "KioskHubSim", "KioskTesting",
+                "KioskCore", "KioskCard", "KioskPrint", "KioskRender", "KioskHub", "KioskDaemon", "KioskHubSim", "KioskTesting",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -27,9 +27,9 @@ public enum KioskApp {
         /// The site file `configuration` came from: signed bundles are merged over it. Without
         /// it kioskd runs `configuration` as given and refuses bundles.
         public var sitePath: String?
-        /// The executable that renders documents with `--render-document` (kioskd: "/proc/self/exe"),
-        /// so fonts, font maps and the renderer's heap live in a short-lived child (issue 7); nil
-        /// renders in process.
+        /// The `kiosk-render` executable documents are rendered by, so fonts, font maps and the
+        /// renderer's heap live in a short-lived child (issue 7); nil: the one beside the running
+        /// executable.
         public var renderExecutable: String?
 
         public init(

@@ -10,9 +10,11 @@ import SystemPackage
     import Darwin
 #endif
 
-/// Renders in a short-lived child process, `kioskd --render-document` (issue 7): cairo, pango,
-/// fontconfig and the CJK fonts cost an idle kioskd ~80 MB once it has printed, and malloc_trim
-/// gives none of it back; in a child they go when it exits. A crash in those libraries then ends
+/// Renders in a short-lived child process, `kiosk-render` (issue 7): cairo, pango, fontconfig
+/// and the CJK fonts cost an idle kioskd ~80 MB once it has printed, and malloc_trim gives none
+/// of it back; in a child they go when it exits. The child is an executable of its own, so
+/// kioskd does not even load those libraries (mapped and relocated, they were 4 MB of its idle
+/// memory). A crash in those libraries then ends
 /// the child, not the kiosk. Every failure of the child (exit status, garbage, hang, missing
 /// executable) is a `.printer` error, which the session already handles as a printer fault; a
 /// rendering refusal the child reports (`invalidInput`: glyphs the fonts lack) keeps its code.
@@ -26,7 +28,7 @@ public struct ProcessDocumentRenderer: DocumentRendering {
     public let outputLimit: Int
 
     public init(
-        templates: PrintTemplates, executable: String, arguments: [String] = ["--render-document"], timeout: Duration = .seconds(30),
+        templates: PrintTemplates, executable: String, arguments: [String] = [], timeout: Duration = .seconds(30),
         outputLimit: Int = 64 << 20
     ) {
         self.templates = templates
@@ -36,10 +38,16 @@ public struct ProcessDocumentRenderer: DocumentRendering {
         self.outputLimit = outputLimit
     }
 
-    /// The renderer kioskd uses: in process without an executable (unit tests, tools), else the child.
-    public static func renderer(templates: PrintTemplates, executable: String?) -> any DocumentRendering {
-        guard let executable else { return DocumentRenderer(templates: templates) }
-        return ProcessDocumentRenderer(templates: templates, executable: executable)
+    /// The renderer kioskd uses: `executable`, or by default the `kiosk-render` installed beside
+    /// the running program (kioskd, kioskctl, the test runner: all in one bin directory).
+    public static func renderer(templates: PrintTemplates, executable: String?) -> ProcessDocumentRenderer {
+        ProcessDocumentRenderer(templates: templates, executable: executable ?? siblingRenderer)
+    }
+
+    /// `kiosk-render` in the directory of the running executable (symlinks resolved).
+    public static var siblingRenderer: String {
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("kiosk-render")
+            .path
     }
 
     public func receipt(_ content: ReceiptContent) async throws -> RenderedDocument {

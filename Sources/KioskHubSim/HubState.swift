@@ -144,18 +144,21 @@ actor HubState {
     enum JournalVerdict { case ok, conflict(String) }
 
     func append(kioskId: String, seq: Int, hash: String, prevHash: String, json: Data) -> JournalVerdict {
-        var entries = journal[kioskId, default: [:]]
-        if let existing = entries[seq] {
-            return existing.hash == hash ? .ok : .conflict("seq \(seq) is stored with another hash")
+        do {
+            let entries = journal[kioskId, default: [:]]
+            if let existing = entries[seq] {
+                return existing.hash == hash ? .ok : .conflict("seq \(seq) is stored with another hash")
+            }
+            if let previous = entries[seq - 1], previous.hash != prevHash {
+                return .conflict("record \(seq) does not link to record \(seq - 1)")
+            }
+            if let next = entries[seq + 1], next.prevHash != hash {
+                return .conflict("record \(seq) does not link to record \(seq + 1)")
+            }
         }
-        if let previous = entries[seq - 1], previous.hash != prevHash {
-            return .conflict("record \(seq) does not link to record \(seq - 1)")
-        }
-        if let next = entries[seq + 1], next.prevHash != hash {
-            return .conflict("record \(seq) does not link to record \(seq + 1)")
-        }
-        entries[seq] = JournalEntry(seq: seq, hash: hash, prevHash: prevHash, json: json)
-        journal[kioskId] = entries
+        // In place, after `entries` is gone: a local copy mutated and stored back copied the whole
+        // kiosk's journal for every record (quadratic: 20,000 records took half a minute).
+        journal[kioskId, default: [:]][seq] = JournalEntry(seq: seq, hash: hash, prevHash: prevHash, json: json)
         return .ok
     }
 

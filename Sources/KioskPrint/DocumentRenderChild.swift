@@ -7,15 +7,14 @@ import KioskCore
     import Darwin
 #endif
 
-/// `kioskd --render-document`: renders one document in a short-lived child process (issue 7).
+/// `kiosk-render`: renders one document in a short-lived child process (issue 7).
 /// cairo, pango, fontconfig and the CJK fonts then live and die with the child, so the daemon's
 /// idle memory stays what it was before the first print, and a fault in those libraries ends the
-/// child, not the kiosk. Both sides of the pipe protocol live here:
+/// child, not the kiosk. The pipe protocol and the parent's side live here; the child's side
+/// (`respond`, `run`) is in KioskRender, which kioskd never links:
 ///
 /// - stdin: one JSON `Request`;
 /// - stdout: `pdf <pages>\n` and the PDF bytes, exit 0; or `error <code>\n<message>`, exit 1.
-///
-/// kioskd dispatches here before anything else starts (no logging, no service group).
 public enum DocumentRenderChild {
     /// One document to render, with the templates it is laid out by (the child reads no files).
     public struct Request: Sendable, Equatable, Codable {
@@ -43,36 +42,6 @@ public enum DocumentRenderChild {
             // One header line: a message's own newlines stay in the message part.
             Reply(bytes: Array("error \(error.code.rawValue)\n\(error.description)".utf8), status: 1)
         }
-    }
-
-    /// Renders the request in `input` (the whole of stdin). Never throws: every failure is a reply.
-    public static func respond(to input: [UInt8]) -> Reply {
-        let request: Request
-        do {
-            request = try JSONDecoder().decode(Request.self, from: Data(input))
-        } catch {
-            return .failure(KioskError(.invalidInput, "not a render request (\(input.count) bytes): \(error)"))
-        }
-        let renderer = DocumentRenderer(templates: request.templates)
-        do {
-            switch (request.receipt, request.certificate) {
-            case (let receipt?, nil): return .document(try renderer.receipt(receipt))
-            case (nil, let certificate?): return .document(try renderer.certificate(certificate))
-            default: return .failure(KioskError(.invalidInput, "a render request holds exactly one of receipt and certificate"))
-            }
-        } catch let error as KioskError {
-            return .failure(error)
-        } catch {
-            return .failure(KioskError(.printer, "\(error)"))
-        }
-    }
-
-    /// The child process: stdin to stdout, returns the exit status for kioskd's main to exit with.
-    public static func run() -> Int32 {
-        let reply = respond(to: readAll(fd: 0))
-        // The parent may have given up (timeout) and closed the pipe: then SIGPIPE ends us, which
-        // is all that is left to do anyway.
-        return writeAll(reply.bytes, fd: 1) ? reply.status : 1
     }
 
     /// The parent side: the document in a child's stdout. Anything but a well-formed `pdf` answer
@@ -105,33 +74,5 @@ public enum DocumentRenderChild {
         }
         let header = String(decoding: bytes[..<newline], as: UTF8.self).split(separator: " ", maxSplits: 1).map(String.init)
         return (header, bytes[(newline + 1)...])
-    }
-
-    private static func readAll(fd: Int32) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n > 0 {
-                bytes.append(contentsOf: chunk[..<n])
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else {
-                return bytes
-            }
-        }
-    }
-
-    private static func writeAll(_ bytes: [UInt8], fd: Int32) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n > 0 {
-                offset += n
-            } else if !(n < 0 && errno == EINTR) {
-                return false
-            }
-        }
-        return true
     }
 }

@@ -155,7 +155,7 @@ public enum PrintFormat {
     }
 
     /// "2026-11-22 10:30:05" (local time, China) → PDF creation date "2026-11-22T10:30:05+08:00".
-    static func isoDate(_ printed: String) -> String? {
+    public static func isoDate(_ printed: String) -> String? {
         let t = printed.replacingOccurrences(of: " ", with: "T")
         guard t.count >= 16, t.first?.isNumber == true else { return nil }
         return t.contains("+") || t.hasSuffix("Z") ? t : t + "+08:00"

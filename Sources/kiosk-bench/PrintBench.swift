@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import KioskCore
 import KioskPrint
+import KioskRender
 
 /// `kiosk-bench print`: rendering a 2-page certificate (per page), and submit → completed at the
 /// virtual printer for that PDF through our adapter and through `lp`, alternated in one run and

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KioskCore
 import KioskPrint
+import KioskRender
 
 /// `kioskctl print render`: a receipt or certificate from a JSON file to a PDF, with the site's
 /// templates: for operators checking a template change, and for tests.

@@ -3,6 +3,7 @@ import Foundation
 import KioskCore
 import KioskDaemon
 import KioskPrint
+import KioskRender
 
 /// `kioskctl printer list|test-page`: the kiosk's printers straight from cupsd and the printers
 /// themselves (no daemon needed).
@@ -102,8 +103,9 @@ struct PrinterCommand: AsyncParsableCommand {
             do {
                 let document =
                     role == .receipt
-                    ? try renderer.receipt(renderer.testReceipt(hall: config.kiosk.hall, kioskId: config.kiosk.id, time: now))
-                    : try renderer.certificate(renderer.testCertificate(hall: config.kiosk.hall, kioskId: config.kiosk.id, time: now))
+                    ? try renderer.receipt(renderer.templates.testReceipt(hall: config.kiosk.hall, kioskId: config.kiosk.id, time: now))
+                    : try renderer.certificate(
+                        renderer.templates.testCertificate(hall: config.kiosk.hall, kioskId: config.kiosk.id, time: now))
                 let media = role == .receipt ? renderer.templates.receipt.media : renderer.templates.certificate.media
                 let printer = CUPSKioskPrinter(queue: queue, log: UnrecordedPrintLog(), timeoutMs: 4000)
                 let requestId = UUID().uuidString.lowercased()

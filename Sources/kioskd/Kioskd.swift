@@ -26,13 +26,7 @@ struct KioskdCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
-    /// The document render child (issue 7): a JSON request on stdin, a PDF on stdout.
-    @Flag(help: .hidden)
-    var renderDocument = false
-
     func run() async throws {
-        // Before anything else starts: the child needs no logging, configuration or services.
-        if renderDocument { throw ExitCode(DocumentRenderChild.run()) }
         let level = logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -51,8 +45,7 @@ struct KioskdCommand: AsyncParsableCommand {
         logger.info("starting", metadata: ["kiosk": "\(configuration.kiosk.id)", "version": "\(KioskVersion.current)"])
         let group = try KioskApp.buildServiceGroup(
             .init(
-                configuration: configuration, ttyPath: tty, front: statusScreen ? .statusScreen : .citizen, sitePath: config,
-                renderExecutable: "/proc/self/exe"),
+                configuration: configuration, ttyPath: tty, front: statusScreen ? .statusScreen : .citizen, sitePath: config),
             logger: logger)
         try await group.run()
         logger.info("stopped")

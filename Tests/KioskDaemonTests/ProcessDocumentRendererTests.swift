@@ -10,7 +10,7 @@ import Testing
 
 /// The daemon's side of the render child, against fake children (/bin/sh): every way a child can
 /// fail is a `.printer` error that names what happened, and none of them harms the daemon. The
-/// real `kioskd --render-document` is in KioskIntegrationTests (RenderChildIntegrationTests).
+/// real `kiosk-render` is in KioskIntegrationTests (RenderChildIntegrationTests).
 @Suite struct ProcessDocumentRendererTests {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -48,10 +48,13 @@ import Testing
         FileManager.default.temporaryDirectory.appendingPathComponent("render-child-\(UUID().uuidString).pid").path
     }
 
-    @Test func withoutAnExecutableItRendersInProcess() throws {
-        #expect(ProcessDocumentRenderer.renderer(templates: try Self.templates(), executable: nil) is DocumentRenderer)
-        let child = ProcessDocumentRenderer.renderer(templates: try Self.templates(), executable: "/proc/self/exe")
-        #expect((child as? ProcessDocumentRenderer)?.executable == "/proc/self/exe")
+    @Test func withoutAnExecutableItUsesTheKioskRenderBesideTheProgram() throws {
+        // Without a path, the kiosk-render installed beside the running program (here the test runner).
+        let sibling = ProcessDocumentRenderer.renderer(templates: try Self.templates(), executable: nil).executable
+        #expect(sibling.hasSuffix("/kiosk-render") && FileManager.default.isExecutableFile(atPath: sibling), "\(sibling)")
+        #expect(
+            ProcessDocumentRenderer.renderer(templates: try Self.templates(), executable: "/opt/k/kiosk-render").executable
+                == "/opt/k/kiosk-render")
     }
 
     /// The crash seen before: a request larger than a pipe holds, to a child that exits without

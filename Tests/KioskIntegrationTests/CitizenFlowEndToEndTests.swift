@@ -31,8 +31,8 @@ import Testing
             let pdf = try #require(try await KioskEndToEnd.printedPDF(containing: code), "no PDF with code \(code) at the A4 printer")
             #expect(pdf.contains("张*") && pdf.contains("1101**********002X"))
             #expect(!pdf.contains("张三"))
-            // The certificate was drawn in a child process: no font ever came into the daemon.
-            #expect(try kiosk.fontFilesInKioskd() == [])
+            // The certificate was drawn by kiosk-render: no font or rendering library ever came into the daemon.
+            #expect(try kiosk.renderingFilesInKioskd() == [])
 
             let kinds = try await kiosk.journalKinds()
             for kind in ["session-start", "card-read", "print", "service-outcome", "rating", "session-end"] {

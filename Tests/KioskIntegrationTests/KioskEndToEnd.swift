@@ -109,10 +109,10 @@ struct KioskEndToEnd: Sendable {
             "curl", ["-s", "-X", "POST", "-H", "Content-Type: application/json", "-d", scenario, hubURL + "sim/scenario"])
     }
 
-    /// The files of fonts kioskd itself has mapped (documents render in a child process, so an
-    /// idle kiosk never carries fonts and font maps). Found through /proc: the kioskd process
-    /// whose command line names this kiosk's configuration.
-    func fontFilesInKioskd() throws -> [String] {
+    /// The fonts and rendering libraries kioskd itself has mapped (documents render in
+    /// `kiosk-render`, so kioskd never loads cairo or pango, let alone fonts and font maps). Found
+    /// through /proc: the kioskd process whose command line names this kiosk's configuration.
+    func renderingFilesInKioskd() throws -> [String] {
         let pids = try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { Int($0) != nil }
         let pid = try #require(
             pids.first { pid in
@@ -126,7 +126,12 @@ struct KioskEndToEnd: Sendable {
         let maps = String(decoding: try handle.readToEnd() ?? Data(), as: UTF8.self)
         return maps.split(separator: "\n").compactMap { line in
             let path = String(line.split(separator: " ", omittingEmptySubsequences: true).last ?? "")
-            return path.contains("/fonts/") || [".ttc", ".otf", ".ttf"].contains { path.hasSuffix($0) } ? path : nil
+            let name = path.split(separator: "/").last.map(String.init) ?? ""
+            let font = path.contains("/fonts/") || [".ttc", ".otf", ".ttf"].contains { path.hasSuffix($0) }
+            let renderer = ["libcairo", "libpango", "libfontconfig", "libfreetype", "libharfbuzz", "libqrencode"].contains {
+                name.hasPrefix($0)
+            }
+            return font || renderer ? path : nil
         }
     }
 

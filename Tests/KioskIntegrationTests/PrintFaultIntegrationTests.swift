@@ -1,6 +1,7 @@
 import Foundation
 import KioskCore
 import KioskPrint
+import KioskRender
 import KioskTesting
 import Subprocess
 import SystemPackage
@@ -55,7 +56,7 @@ import Testing
     static func receipt() throws -> RenderedDocument {
         let renderer = DocumentRenderer(
             templates: try PrintTemplates.load(directory: Rigs.repo.appendingPathComponent("kiosk-config").path))
-        return try renderer.receipt(renderer.testReceipt(hall: "故障测试", kioskId: "KIOSK-FAULT", time: "2026-11-22 10:00:00"))
+        return try renderer.receipt(renderer.templates.testReceipt(hall: "故障测试", kioskId: "KIOSK-FAULT", time: "2026-11-22 10:00:00"))
     }
 
     static func submission(_ id: String) throws -> PrintSubmission {

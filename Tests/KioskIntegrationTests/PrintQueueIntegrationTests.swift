@@ -1,6 +1,7 @@
 import Foundation
 import KioskCore
 import KioskPrint
+import KioskRender
 import KioskTesting
 import Testing
 
@@ -15,7 +16,7 @@ import Testing
 
     static func receipt(_ transaction: String) throws -> RenderedDocument {
         let renderer = try renderer()
-        var content = renderer.testReceipt(hall: "集成测试大厅", kioskId: "KIOSK-TEST", time: "2026-11-22 10:00:00")
+        var content = renderer.templates.testReceipt(hall: "集成测试大厅", kioskId: "KIOSK-TEST", time: "2026-11-22 10:00:00")
         content.transactionNo = transaction
         return try renderer.receipt(content)
     }

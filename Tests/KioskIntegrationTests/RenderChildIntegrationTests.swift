@@ -2,10 +2,11 @@ import Foundation
 import KioskCore
 import KioskDaemon
 import KioskPrint
+import KioskRender
 import KioskTesting
 import Testing
 
-/// The real render child, the built `kioskd --render-document` (issue 7), driven the way the
+/// The real render child, the built `kiosk-render` (issue 7), driven the way the
 /// daemon drives it: its documents are the in-process renderer's, byte for byte (rendering is
 /// deterministic), and its refusals keep their code. Fake children are in KioskDaemonTests.
 @Suite(.tags(.integration)) struct RenderChildIntegrationTests {
@@ -14,7 +15,7 @@ import Testing
     }
 
     static func child() throws -> ProcessDocumentRenderer {
-        ProcessDocumentRenderer(templates: try templates(), executable: Rigs.binDir.appendingPathComponent("kioskd").path)
+        ProcessDocumentRenderer(templates: try templates(), executable: Rigs.binDir.appendingPathComponent("kiosk-render").path)
     }
 
     static func certificate(months: Int, name: String = "张三丰") throws -> CertificateContent {

@@ -1,9 +1,10 @@
 import Foundation
 import KioskCore
 import KioskPrint
+import KioskRender
 import Testing
 
-/// The render child's logic (`kioskd --render-document`) with in-memory stdin and stdout: what it
+/// The render child's logic (`kiosk-render`) with in-memory stdin and stdout: what it
 /// answers must be what the in-process renderer gives, byte for byte, errors included.
 @Suite struct DocumentRenderChildTests {
     static func templates() throws -> PrintTemplates {

@@ -1,6 +1,7 @@
 import Foundation
 import KioskCore
 import KioskPrint
+import KioskRender
 import KioskTesting
 import Testing
 

@@ -79,7 +79,7 @@ extension KioskDiagnostics {
                 action: "check files.directory in the configuration and its templates/ folder")
         }
         let renderer = ProcessDocumentRenderer.renderer(templates: templates, executable: options.renderExecutable)
-        let content = DocumentRenderer(templates: templates)
+        let content = templates
         let time = Self.chinaTime()
         do {
             let certificate = role == "certificate"

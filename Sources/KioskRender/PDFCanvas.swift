@@ -1,6 +1,7 @@
 import CPangoCairo
 import CQREncode
 import KioskCore
+import KioskPrint
 
 // Every C pointer of cairo, pango and libqrencode lives in this file. A canvas is used by one
 // renderer call on one thread and dropped: nothing here is shared.

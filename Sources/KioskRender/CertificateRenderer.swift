@@ -1,5 +1,6 @@
 import Foundation
 import KioskCore
+import KioskPrint
 
 /// An A4 participation certificate: title, certificate number and verification code with a QR,
 /// the masked holder, then three tables (insurances, employers, contribution months) that break

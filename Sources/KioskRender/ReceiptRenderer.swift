@@ -1,4 +1,5 @@
 import KioskCore
+import KioskPrint
 
 /// An 80 mm receipt, as long as its content: hall, title, one labelled line per fact (wrapped),
 /// the masked holder, a QR of the verification URL where there is one, a footer.

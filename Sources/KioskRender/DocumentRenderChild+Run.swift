@@ -1,0 +1,72 @@
+import Foundation
+import KioskCore
+import KioskPrint
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The child's side of the render pipe (`kiosk-render`): one request on stdin, the answer on
+/// stdout. Its own executable, so the daemon never maps cairo, pango, glib, pixman or
+/// fontconfig at all, not even unused (they were 4 MB of kioskd's idle memory).
+extension DocumentRenderChild {
+    /// Renders the request in `input` (the whole of stdin). Never throws: every failure is a reply.
+    public static func respond(to input: [UInt8]) -> Reply {
+        let request: Request
+        do {
+            request = try JSONDecoder().decode(Request.self, from: Data(input))
+        } catch {
+            return .failure(KioskError(.invalidInput, "not a render request (\(input.count) bytes): \(error)"))
+        }
+        let renderer = DocumentRenderer(templates: request.templates)
+        do {
+            switch (request.receipt, request.certificate) {
+            case (let receipt?, nil): return .document(try renderer.receipt(receipt))
+            case (nil, let certificate?): return .document(try renderer.certificate(certificate))
+            default: return .failure(KioskError(.invalidInput, "a render request holds exactly one of receipt and certificate"))
+            }
+        } catch let error as KioskError {
+            return .failure(error)
+        } catch {
+            return .failure(KioskError(.printer, "\(error)"))
+        }
+    }
+
+    /// The child process: stdin to stdout, returns the exit status for kioskd's main to exit with.
+    public static func run() -> Int32 {
+        let reply = respond(to: readAll(fd: 0))
+        // The parent may have given up (timeout) and closed the pipe: then SIGPIPE ends us, which
+        // is all that is left to do anyway.
+        return writeAll(reply.bytes, fd: 1) ? reply.status : 1
+    }
+
+    static func readAll(fd: Int32) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                bytes.append(contentsOf: chunk[..<n])
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                return bytes
+            }
+        }
+    }
+
+    static func writeAll(_ bytes: [UInt8], fd: Int32) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                offset += n
+            } else if !(n < 0 && errno == EINTR) {
+                return false
+            }
+        }
+        return true
+    }
+}
