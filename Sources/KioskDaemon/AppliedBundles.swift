@@ -68,7 +68,7 @@ struct ConfigHistory: Sendable {
     }
 
     func highWaterMark() async throws -> Int {
-        try await store.configVersions(limit: 10_000).compactMap { Int($0.version) }.max() ?? 0
+        try await store.highestConfigVersion()
     }
 
     func record(version: Int, sha256: String, source: String, outcome: String, detail: String?, uid: UInt32?) async throws {

@@ -100,6 +100,16 @@ extension KioskStore {
         }
     }
 
+    /// The highest numeric version ever recorded (0 for none), whatever its outcome: one query,
+    /// however long the history.
+    public func highestConfigVersion() async throws -> Int {
+        try await read("reading the highest configuration version") { db in
+            try Int.fetchOne(
+                db, sql: "SELECT MAX(CAST(version AS INTEGER)) FROM config_versions WHERE version <> '' AND version NOT GLOB '*[^0-9]*'")
+                ?? 0
+        }
+    }
+
     public func recordDeviceEvent(_ event: DeviceEvent) async throws {
         try await write("recording a device event") { db in
             try db.execute(

@@ -47,4 +47,19 @@ import Testing
         #expect(try await store.deviceEvents().map(\.event) == ["fault", "removed"])
         #expect(try await store.rowCounts()["device_events"] == 2)
     }
+
+    /// The high-water mark the bundle verifier checks: numerically highest (10 beats 9), of any
+    /// outcome, and rows whose version is not a number (a site file's) do not count.
+    @Test func highestConfigVersionIsNumericAndIgnoresNonNumbers() async throws {
+        let folder = try TemporaryFolder()
+        let store = try Fixture.openStore(folder)
+        #expect(try await store.highestConfigVersion() == 0)
+        for v in ["9", "10", "site", "3", "", "7x"] {
+            try await store.recordConfigVersion(
+                .init(
+                    version: v, sha256: String(repeating: "0", count: 64), source: "file", appliedAt: "2025-03-01T08:00:00.000Z", body: "x")
+            )
+        }
+        #expect(try await store.highestConfigVersion() == 10)
+    }
 }
