@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import KioskCore
+import KioskDaemon
 import KioskPrint
 import KioskRender
 
@@ -15,6 +16,7 @@ struct PrintBench: AsyncParsableCommand {
     @Option(help: "The CUPS queue to print on.") var queue = "kiosk-a4"
     @Option(help: "Renders.") var renders = 40
     @Option(help: "Jobs per side.") var jobs = 10
+    @Option(help: "The kiosk-render executable (kioskd renders every document in one).") var render: String?
 
     func run() async throws {
         let renderer = DocumentRenderer(templates: try PrintTemplates.load(directory: resources))
@@ -29,6 +31,16 @@ struct PrintBench: AsyncParsableCommand {
         }
         let render = Sample(values: renderMs)
         let perPage = render.median / Double(document.pages)
+        // What kioskd does: a kiosk-render child per document (start, libraries, fonts, render).
+        var childMs: [Double] = []
+        if let executable = self.render {
+            let child = ProcessDocumentRenderer(templates: renderer.templates, executable: executable)
+            for i in 0..<(renders / 4 + 2) {
+                let start = ContinuousClock.now
+                _ = try await child.certificate(content)
+                if i >= 2 { childMs.append((ContinuousClock.now - start).milliseconds) }
+            }
+        }
 
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-bench-certificate.pdf").path
         try Data(document.pdf).write(to: URL(fileURLWithPath: file))
@@ -54,6 +66,10 @@ struct PrintBench: AsyncParsableCommand {
         print("| path | median ms | p95 ms | ratio (median) |")
         print("|---|---|---|---|")
         print("| render certificate (whole document) | \(fmt(render.median)) | \(fmt(render.percentile(95))) | |")
+        if !childMs.isEmpty {
+            let child = Sample(values: childMs)
+            print("| the same in a kiosk-render child, as kioskd does it | \(fmt(child.median)) | \(fmt(child.percentile(95))) | |")
+        }
         print("| lp + job query (baseline) | \(fmt(l.median)) | \(fmt(l.percentile(95))) | 1.00 |")
         print("| kioskd CUPSKioskPrinter submit + follow | \(fmt(o.median)) | \(fmt(o.percentile(95))) | \(fmt(ratio, 2)) |")
         print(goalLine("print-render-per-page", measured: "\(fmt(perPage, 1)) ms", target: "<= 50 ms", met: perPage <= 50))
