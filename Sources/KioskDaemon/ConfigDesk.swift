@@ -17,11 +17,15 @@ public struct ConfigOutcome: Codable, Sendable, Equatable {
     /// The version concerned (the bundle's; for a rollback, the version now running, 0 = site file only).
     public var version: Int?
     public var reason: String?
+    /// A refusal for a passing reason (the kiosk busy or stopping, the store or disk failing):
+    /// the same bundle may well be taken later, so the hub poller asks for it again.
+    public var retryLater: Bool?
 
-    public init(_ result: Result, version: Int? = nil, reason: String? = nil) {
+    public init(_ result: Result, version: Int? = nil, reason: String? = nil, retryLater: Bool? = nil) {
         self.result = result
         self.version = version
         self.reason = reason
+        self.retryLater = retryLater
     }
 }
 
@@ -70,7 +74,7 @@ extension ConfigDesk.Request {
     /// Answers a request the supervisor will not handle.
     func decline(_ reason: String) {
         switch self {
-        case .apply(_, _, _, let reply), .rollback(_, let reply): reply(ConfigOutcome(.refused, reason: reason))
+        case .apply(_, _, _, let reply), .rollback(_, let reply): reply(ConfigOutcome(.refused, reason: reason, retryLater: true))
         case .generationEnded: break
         }
     }

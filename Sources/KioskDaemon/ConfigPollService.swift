@@ -46,16 +46,18 @@ struct ConfigPollService: Service {
     }
 
     private func pull() async {
+        guard await !control.hubBundlePending else { return }
         do {
             switch try await hub.kioskConfig(etag: await control.lastETag) {
             case .notModified, .none:
                 await control.notePull(etag: await control.lastETag)
             case .bundle(let data, let etag):
-                await control.notePull(etag: etag)
-                desk.submit(data, source: "hub", uid: nil) { [logger] outcome in
+                await control.hubBundleSubmitted()
+                desk.submit(data, source: "hub", uid: nil) { [logger, control] outcome in
                     if outcome.result != .unchanged {
                         logger.notice("hub bundle: \(outcome.result.rawValue) \(outcome.reason ?? "")")
                     }
+                    Task { await control.hubBundleAnswered(etag: etag, retryLater: outcome.retryLater == true) }
                 }
             }
         } catch {

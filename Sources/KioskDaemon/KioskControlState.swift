@@ -94,4 +94,20 @@ public actor KioskControlState {
         lastETag = etag
         config.lastPull = ISO8601DateFormatter().string(from: Date())
     }
+
+    /// A hub bundle is with the supervisor (which may wait up to 90 s for a pause between
+    /// citizens): the poller asks for nothing more until it is answered.
+    private(set) var hubBundlePending = false
+
+    func hubBundleSubmitted() {
+        hubBundlePending = true
+        config.lastPull = ISO8601DateFormatter().string(from: Date())
+    }
+
+    /// The supervisor's answer to a hub bundle. Its ETag is kept (the hub then answers 304)
+    /// unless the refusal was for a passing reason: then the next poll fetches it again.
+    func hubBundleAnswered(etag: String?, retryLater: Bool) {
+        hubBundlePending = false
+        if !retryLater { lastETag = etag }
+    }
 }

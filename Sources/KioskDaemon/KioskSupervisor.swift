@@ -102,12 +102,19 @@ struct KioskSupervisor: Service {
             await journal(store, version: nil, outcome: "refused", source: source, uid: uid, reason: refusal.description)
             return ConfigOutcome(.refused, reason: refusal.description)
         } catch {
-            return ConfigOutcome(.refused, reason: "the configuration history cannot be read: \(error)")
+            return ConfigOutcome(.refused, reason: "the configuration history cannot be read: \(error)", retryLater: true)
         }
         let bundles = AppliedBundles(directory: site.bundles.directory)
         let next: KioskConfiguration
+        let folder: URL
         do {
-            let folder = try bundles.unpack(verified)
+            folder = try bundles.unpack(verified)
+        } catch {
+            let reason = "bundle v\(verified.version) cannot be unpacked: \(error)"
+            await journal(store, version: verified.version, outcome: "refused", source: source, uid: uid, reason: reason)
+            return ConfigOutcome(.refused, version: verified.version, reason: reason, retryLater: true)
+        }
+        do {
             next = try EffectiveConfiguration.load(sitePath: try sitePath(), bundleDirectory: folder.path)
         } catch {
             let reason = "bundle v\(verified.version) cannot be used: \(error)"
@@ -116,7 +123,7 @@ struct KioskSupervisor: Service {
         }
         if let busy = await waitForPause() {
             await journal(store, version: verified.version, outcome: "refused", source: source, uid: uid, reason: busy)
-            return ConfigOutcome(.refused, version: verified.version, reason: busy)
+            return ConfigOutcome(.refused, version: verified.version, reason: busy, retryLater: true)
         }
         do {
             try await history.record(
@@ -124,7 +131,7 @@ struct KioskSupervisor: Service {
         } catch {
             let reason = "bundle v\(verified.version) cannot be recorded: \(error)"
             await journal(store, version: verified.version, outcome: "refused", source: source, uid: uid, reason: reason)
-            return ConfigOutcome(.refused, version: verified.version, reason: reason)
+            return ConfigOutcome(.refused, version: verified.version, reason: reason, retryLater: true)
         }
         // Recorded as staged: the version is spent, whatever becomes of it (no replaying it later).
         state.highWaterMark = max(state.highWaterMark, verified.version)
@@ -173,7 +180,7 @@ struct KioskSupervisor: Service {
             return ConfigOutcome(.refused, reason: "the previous configuration cannot be loaded: \(error)")
         }
         guard state.version != 0 else { return ConfigOutcome(.refused, reason: "no bundle is applied; the kiosk runs its site file") }
-        if let busy = await waitForPause() { return ConfigOutcome(.refused, reason: busy) }
+        if let busy = await waitForPause() { return ConfigOutcome(.refused, reason: busy, retryLater: true) }
         await replace(&front, with: previous, store: store)
         do { try bundles.makeCurrent(target) } catch { logger.error("rollback: \(error)") }
         let from = state.version

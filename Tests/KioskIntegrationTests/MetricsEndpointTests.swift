@@ -12,7 +12,7 @@ import Testing
     /// personal show up after it.
     @Test func scrapeShowsGaugesThenTheSession() async throws {
         let port = try LoopbackListener().releasingPort()
-        try await KioskEndToEnd.run(metricsListen: "127.0.0.1:\(port)") { kiosk in
+        try await KioskEndToEnd.run(pollSeconds: 60, metricsListen: "127.0.0.1:\(port)") { kiosk in
             _ = try await kiosk.screen(contains: "请插入社保卡")
             let first = try await Self.scrape(port) { $0.contains("kioskd_hub_breaker_state") }
             #expect(first.head.contains("200"), "\(first.head)")
@@ -27,6 +27,11 @@ import Testing
             _ = try await kiosk.screen(contains: "请插入社保卡", timeout: .seconds(30))
             let after = try await Self.scrape(port) { $0.contains(#"kioskd_sessions_total{outcome="card-removed"} 1"#) }
             #expect(after.lines.contains { $0.hasPrefix(#"kioskd_hub_request_duration_seconds_count{endpoint="/v1/subjects/resolve"} "#) })
+            // The configuration poll (its first pull comes within 2 s of start) is timed like the rest.
+            #expect(
+                after.lines.contains {
+                    $0.hasPrefix(#"kioskd_hub_request_duration_seconds_count{endpoint="/v1/kiosks/{kioskId}/config"} "#)
+                })
             for personal in ["张", "11010519491231002X", "1101**"] {
                 #expect(!after.body.contains(personal), "\(personal) in the metrics")
             }
