@@ -23,6 +23,24 @@ public enum ConfigBundleFiles {
         return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
     }
 
+    /// What in a bundle's file list can never be unpacked, whatever the disk: a path that would
+    /// land outside the folder, a file that is also another's folder (`a` and `a/b`), a name
+    /// longer than 255 bytes. nil when the list can be unpacked (a failure then is the disk's).
+    public static func layoutProblem(_ paths: some Collection<String>) -> String? {
+        let all = Set(paths)
+        for path in all.sorted() {
+            guard isSafe(path) else { return "bundle file '\(path)' would be written outside the bundle folder" }
+            let parts = path.split(separator: "/")
+            if parts.contains(where: { $0.utf8.count > 255 }) {
+                return "bundle file '\(path.prefix(60))…' has a name longer than 255 bytes"
+            }
+            for end in parts.indices.dropLast() where all.contains(parts[...end].joined(separator: "/")) {
+                return "bundle file '\(parts[...end].joined(separator: "/"))' is also the folder of '\(path)'"
+            }
+        }
+        return nil
+    }
+
     /// Whether a (safe) path is one a bundle may carry.
     public static func isCarried(_ path: String) -> Bool {
         let parts = path.split(separator: "/").map(String.init)

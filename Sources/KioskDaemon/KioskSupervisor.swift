@@ -107,6 +107,13 @@ struct KioskSupervisor: Service {
         let bundles = AppliedBundles(directory: site.bundles.directory)
         let next: KioskConfiguration
         let folder: URL
+        // A file list that can never be unpacked is refused for good; after this, a failure to
+        // unpack is the disk's, and the hub poller asks for the bundle again.
+        if let problem = ConfigBundleFiles.layoutProblem(verified.files.keys) {
+            let reason = "bundle v\(verified.version) cannot be unpacked: \(problem)"
+            await journal(store, version: verified.version, outcome: "refused", source: source, uid: uid, reason: reason)
+            return ConfigOutcome(.refused, version: verified.version, reason: reason)
+        }
         do {
             folder = try bundles.unpack(verified)
         } catch {

@@ -44,11 +44,14 @@ public struct ProcessDocumentRenderer: DocumentRendering {
         ProcessDocumentRenderer(templates: templates, executable: executable ?? siblingRenderer)
     }
 
-    /// `kiosk-render` in the directory of the running executable (symlinks resolved).
-    public static var siblingRenderer: String {
-        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("kiosk-render")
-            .path
-    }
+    /// `kiosk-render` in the directory of the running executable, resolved once, at the first
+    /// front's start: after an upgrade replaces the running file, /proc/self/exe reads
+    /// "… (deleted)", and the folder is still the one to look in.
+    public static let siblingRenderer: String = {
+        var program = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        if program.hasSuffix(" (deleted)") { program.removeLast(" (deleted)".count) }
+        return URL(fileURLWithPath: program).deletingLastPathComponent().appendingPathComponent("kiosk-render").path
+    }()
 
     public func receipt(_ content: ReceiptContent) async throws -> RenderedDocument {
         try await render(DocumentRenderChild.Request(templates: templates, receipt: content), "rendering a receipt")

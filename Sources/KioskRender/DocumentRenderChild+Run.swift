@@ -18,7 +18,12 @@ extension DocumentRenderChild {
         do {
             request = try JSONDecoder().decode(Request.self, from: Data(input))
         } catch {
-            return .failure(KioskError(.invalidInput, "not a render request (\(input.count) bytes): \(error)"))
+            // Most likely a kiosk-render from another release than kioskd's: a fault of the
+            // installation (printer error), not a refusal of what the citizen asked to print.
+            return .failure(
+                KioskError(
+                    .printer,
+                    "kiosk-render cannot read the render request (\(input.count) bytes; is it from the same release as kioskd?): \(error)"))
         }
         let renderer = DocumentRenderer(templates: request.templates)
         do {
@@ -34,7 +39,7 @@ extension DocumentRenderChild {
         }
     }
 
-    /// The child process: stdin to stdout, returns the exit status for kioskd's main to exit with.
+    /// The child process: stdin to stdout, returns the exit status for kiosk-render's main to exit with.
     public static func run() -> Int32 {
         let reply = respond(to: readAll(fd: 0))
         // The parent may have given up (timeout) and closed the pipe: then SIGPIPE ends us, which

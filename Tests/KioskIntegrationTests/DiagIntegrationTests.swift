@@ -105,7 +105,8 @@ import Testing
         let failures = diag.results.filter { $0["verdict"] as? String == "fail" }
         #expect(diag.output.exitCode == 0, "failed: \(failures); stderr: \(diag.output.stderr)")
         for name in [
-            "pcscd", "reader \(pcsc.reader0)", "card read", "cups", "printer kiosk-receipt", "printer kiosk-a4", "test page kiosk-receipt",
+            "pcscd", "reader \(pcsc.reader0)", "card read", "cups", "renderer", "printer kiosk-receipt", "printer kiosk-a4",
+            "test page kiosk-receipt",
             "test page kiosk-a4", "hub dns", "hub tcp", "hub http", "hub clock", "hub identity", "store", "store integrity",
             "store journal", "store disk", "store outbox",
         ] {

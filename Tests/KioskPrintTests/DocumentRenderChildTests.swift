@@ -62,13 +62,20 @@ import Testing
         #expect(throws: KioskError.self) { try DocumentRenderChild.parse(reply: reply.bytes) }
     }
 
+    /// A request kiosk-render cannot read (most likely from a kioskd of another release) is a
+    /// printer fault that names the release, not a refusal of what the citizen asked to print.
     @Test func aBadRequestIsAnswered() throws {
         let templates = try Self.templates()
-        for input in [Array("{\"templates\": 1".utf8), [], try Self.encode(.init(templates: templates))] {
+        for input in [Array("{\"templates\": 1".utf8), []] {
             let reply = DocumentRenderChild.respond(to: input)
             #expect(reply.status == 1)
-            #expect(DocumentRenderChild.reportedError(in: reply.bytes)?.code == .invalidInput)
+            let reported = DocumentRenderChild.reportedError(in: reply.bytes)
+            #expect(reported?.code == .printer)
+            #expect(reported?.message.contains("same release as kioskd") == true, "\(String(describing: reported))")
         }
+        let neither = DocumentRenderChild.respond(to: try Self.encode(.init(templates: templates)))
+        #expect(neither.status == 1)
+        #expect(DocumentRenderChild.reportedError(in: neither.bytes)?.code == .invalidInput)
     }
 
     @Test(arguments: [

@@ -16,6 +16,7 @@ extension KioskDiagnostics {
                     check: "cups", verdict: .fail, actor: .technician, detail: "cupsd does not answer: \(plain(error))",
                     action: "start cups (systemctl start cups)", actionZh: "请技术人员启动打印服务 cups"))
         }
+        results.append(rendererCheck(options))
         var roles: [(queue: String, role: String)] = [(configuration.printers.receipt, "receipt")]
         if configuration.printers.certificate == configuration.printers.receipt {
             roles[0].role = "receipt and certificate"
@@ -34,6 +35,18 @@ extension KioskDiagnostics {
             }
         }
         return results
+    }
+
+    /// kiosk-render, which draws every receipt and certificate: without it every print fails.
+    static func rendererCheck(_ options: DiagnosticOptions) -> DiagnosticResult {
+        let path = options.renderExecutable ?? ProcessDocumentRenderer.siblingRenderer
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            return DiagnosticResult(
+                check: "renderer", verdict: .fail, actor: .technician,
+                detail: "kiosk-render is missing at \(path): no receipt or certificate can be printed",
+                action: "install kiosk-render from the same release beside kioskd", actionZh: "请技术人员在 kioskd 旁安装同版本的 kiosk-render")
+        }
+        return .ok("renderer", "kiosk-render at \(path)")
     }
 
     /// The jobs of `queue` unfinished for more than ten minutes; 0 when cupsd cannot tell
