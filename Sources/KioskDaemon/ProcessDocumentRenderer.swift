@@ -14,8 +14,7 @@ import SystemPackage
 /// and the CJK fonts cost an idle kioskd ~80 MB once it has printed, and malloc_trim gives none
 /// of it back; in a child they go when it exits. The child is an executable of its own, so
 /// kioskd does not even load those libraries (mapped and relocated, they were 4 MB of its idle
-/// memory). A crash in those libraries then ends
-/// the child, not the kiosk. Every failure of the child (exit status, garbage, hang, missing
+/// memory). A crash in those libraries then ends the child, not the kiosk. Every failure of the child (exit status, garbage, hang, missing
 /// executable) is a `.printer` error, which the session already handles as a printer fault; a
 /// rendering refusal the child reports (`invalidInput`: glyphs the fonts lack) keeps its code.
 public struct ProcessDocumentRenderer: DocumentRendering {
@@ -44,9 +43,9 @@ public struct ProcessDocumentRenderer: DocumentRendering {
         ProcessDocumentRenderer(templates: templates, executable: executable ?? siblingRenderer)
     }
 
-    /// `kiosk-render` in the directory of the running executable, resolved once, at the first
-    /// front's start: after an upgrade replaces the running file, /proc/self/exe reads
-    /// "… (deleted)", and the folder is still the one to look in.
+    /// `kiosk-render` in the directory of the running executable, resolved once, when kioskd
+    /// starts: after an upgrade replaces the running file, /proc/self/exe reads "… (deleted)",
+    /// and the folder is still the one to look in.
     public static let siblingRenderer: String = {
         var program = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         if program.hasSuffix(" (deleted)") { program.removeLast(" (deleted)".count) }
