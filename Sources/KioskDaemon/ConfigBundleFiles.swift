@@ -34,8 +34,10 @@ public enum ConfigBundleFiles {
             if parts.contains(where: { $0.utf8.count > 255 }) {
                 return "bundle file '\(path.prefix(60))…' has a name longer than 255 bytes"
             }
-            for end in parts.indices.dropLast() where all.contains(parts[...end].joined(separator: "/")) {
-                return "bundle file '\(parts[...end].joined(separator: "/"))' is also the folder of '\(path)'"
+            var folder = ""
+            for part in parts.dropLast() {
+                folder += folder.isEmpty ? String(part) : "/" + part
+                if all.contains(folder) { return "bundle file '\(folder)' is also the folder of '\(path)'" }
             }
         }
         return nil

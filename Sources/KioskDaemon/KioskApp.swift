@@ -59,10 +59,8 @@ public enum KioskApp {
                     gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         case .citizen:
             // Said at start, not at the first citizen's print: without kiosk-render nothing prints.
-            let renderer = options.renderExecutable ?? ProcessDocumentRenderer.siblingRenderer
-            if !FileManager.default.isExecutableFile(atPath: renderer) {
-                logger.critical("kiosk-render is missing at \(renderer): every receipt and certificate will fail; install it beside kioskd")
-            }
+            let renderer = KioskDiagnostics.rendererCheck(DiagnosticOptions(renderExecutable: options.renderExecutable))
+            if renderer.verdict == .fail { logger.critical("\(renderer.detail); \(renderer.action)") }
             // The supervisor runs the citizen fronts (one per configuration); the control socket
             // outlives them, so technicians can reach a kiosk that is out of service too.
             let control = KioskControlState()

@@ -92,8 +92,10 @@ public actor KioskControlState {
 
     func notePull(etag: String?) {
         lastETag = etag
-        config.lastPull = ISO8601DateFormatter().string(from: Date())
+        stampPull()
     }
+
+    private func stampPull() { config.lastPull = ISO8601DateFormatter().string(from: Date()) }
 
     /// A hub bundle is with the supervisor (which may wait up to 90 s for a pause between
     /// citizens): the poller asks for nothing more until it is answered.
@@ -101,7 +103,7 @@ public actor KioskControlState {
 
     func hubBundleSubmitted() {
         hubBundlePending = true
-        config.lastPull = ISO8601DateFormatter().string(from: Date())
+        stampPull()
     }
 
     /// The supervisor's answer to a hub bundle. Its ETag is kept (the hub then answers 304)

@@ -104,41 +104,35 @@ struct KioskSupervisor: Service {
         } catch {
             return ConfigOutcome(.refused, reason: "the configuration history cannot be read: \(error)", retryLater: true)
         }
+        /// Journalled with its reason; `retryLater` for a passing one (the hub poller asks again).
+        func refuse(_ reason: String, retryLater: Bool? = nil) async -> ConfigOutcome {
+            await journal(store, version: verified.version, outcome: "refused", source: source, uid: uid, reason: reason)
+            return ConfigOutcome(.refused, version: verified.version, reason: reason, retryLater: retryLater)
+        }
         let bundles = AppliedBundles(directory: site.bundles.directory)
         let next: KioskConfiguration
         let folder: URL
         // A file list that can never be unpacked is refused for good; after this, a failure to
         // unpack is the disk's, and the hub poller asks for the bundle again.
         if let problem = ConfigBundleFiles.layoutProblem(verified.files.keys) {
-            let reason = "bundle v\(verified.version) cannot be unpacked: \(problem)"
-            await journal(store, version: verified.version, outcome: "refused", source: source, uid: uid, reason: reason)
-            return ConfigOutcome(.refused, version: verified.version, reason: reason)
+            return await refuse("bundle v\(verified.version) cannot be unpacked: \(problem)")
         }
         do {
             folder = try bundles.unpack(verified)
         } catch {
-            let reason = "bundle v\(verified.version) cannot be unpacked: \(error)"
-            await journal(store, version: verified.version, outcome: "refused", source: source, uid: uid, reason: reason)
-            return ConfigOutcome(.refused, version: verified.version, reason: reason, retryLater: true)
+            return await refuse("bundle v\(verified.version) cannot be unpacked: \(error)", retryLater: true)
         }
         do {
             next = try EffectiveConfiguration.load(sitePath: try sitePath(), bundleDirectory: folder.path)
         } catch {
-            let reason = "bundle v\(verified.version) cannot be used: \(error)"
-            await journal(store, version: verified.version, outcome: "refused", source: source, uid: uid, reason: reason)
-            return ConfigOutcome(.refused, version: verified.version, reason: reason)
+            return await refuse("bundle v\(verified.version) cannot be used: \(error)")
         }
-        if let busy = await waitForPause() {
-            await journal(store, version: verified.version, outcome: "refused", source: source, uid: uid, reason: busy)
-            return ConfigOutcome(.refused, version: verified.version, reason: busy, retryLater: true)
-        }
+        if let busy = await waitForPause() { return await refuse(busy, retryLater: true) }
         do {
             try await history.record(
                 version: verified.version, sha256: verified.sha256, source: source, outcome: "staged", detail: nil, uid: uid)
         } catch {
-            let reason = "bundle v\(verified.version) cannot be recorded: \(error)"
-            await journal(store, version: verified.version, outcome: "refused", source: source, uid: uid, reason: reason)
-            return ConfigOutcome(.refused, version: verified.version, reason: reason, retryLater: true)
+            return await refuse("bundle v\(verified.version) cannot be recorded: \(error)", retryLater: true)
         }
         // Recorded as staged: the version is spent, whatever becomes of it (no replaying it later).
         state.highWaterMark = max(state.highWaterMark, verified.version)

@@ -14,9 +14,10 @@ import SystemPackage
 /// and the CJK fonts cost an idle kioskd ~80 MB once it has printed, and malloc_trim gives none
 /// of it back; in a child they go when it exits. The child is an executable of its own, so
 /// kioskd does not even load those libraries (mapped and relocated, they were 4 MB of its idle
-/// memory). A crash in those libraries then ends the child, not the kiosk. Every failure of the child (exit status, garbage, hang, missing
-/// executable) is a `.printer` error, which the session already handles as a printer fault; a
-/// rendering refusal the child reports (`invalidInput`: glyphs the fonts lack) keeps its code.
+/// memory). A crash in those libraries then ends the child, not the kiosk. Every failure of the
+/// child (exit status, garbage, hang, missing executable) is a `.printer` error, which the
+/// session already handles as a printer fault; a rendering refusal the child reports
+/// (`invalidInput`: glyphs the fonts lack) keeps its code.
 public struct ProcessDocumentRenderer: DocumentRendering {
     public let templates: PrintTemplates
     public let executable: String

@@ -61,10 +61,7 @@ extension HTTPHubClient {
     ) async throws -> (HTTPResponseStatus, HTTPHeaders, Data) {
         // Every attempt, answered or not, by path template (never the ids in the path).
         let started = ContinuousClock.now
-        defer {
-            Timer(label: Self.requestDurationMetric, dimensions: [("endpoint", Self.endpointTemplate(path))])
-                .record(duration: ContinuousClock.now - started)
-        }
+        defer { Self.recordDuration(path, since: started) }
         var request = HTTPClientRequest(url: configuration.baseURL + path)
         request.method = method
         request.headers.add(name: "X-Kiosk-Id", value: configuration.kioskId)
@@ -132,6 +129,11 @@ extension HTTPHubClient {
 
     /// The swift-metrics Timer every hub request is recorded in (kioskd exports it to Prometheus).
     public static let requestDurationMetric = "kioskd_hub_request_duration_seconds"
+
+    /// One hub request's time, answered or not, under its path template.
+    static func recordDuration(_ path: String, since started: ContinuousClock.Instant) {
+        Timer(label: requestDurationMetric, dimensions: [("endpoint", endpointTemplate(path))]).record(duration: .now - started)
+    }
 
     /// The contract's paths as templates: the only values the `endpoint` label takes.
     public static let endpointTemplates: Set<String> = [

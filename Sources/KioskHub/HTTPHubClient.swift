@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import Foundation
 import KioskCore
 import Logging
-import Metrics
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
@@ -178,12 +177,9 @@ extension HTTPHubClient {
         request.headers.add(name: "X-Request-Id", value: UUID().uuidString)
         if let etag { request.headers.add(name: "If-None-Match", value: etag) }
         guard await breakerAllows() else { throw KioskError(.hubUnavailable, "the hub is marked down after repeated failures") }
-        // Timed like every other contract call, answered or not (the poll is a fleet's steadiest load).
+        // Timed like every other contract call (the poll is a fleet's steadiest load).
         let started = ContinuousClock.now
-        defer {
-            Timer(label: Self.requestDurationMetric, dimensions: [("endpoint", Self.endpointTemplate(path))])
-                .record(duration: ContinuousClock.now - started)
-        }
+        defer { Self.recordDuration(path, since: started) }
         let response: HTTPClientResponse
         do {
             response = try await http.execute(request, timeout: .nanoseconds(configuration.requestTimeout.nanoseconds))

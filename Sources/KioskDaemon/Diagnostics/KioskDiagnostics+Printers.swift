@@ -92,16 +92,15 @@ extension KioskDiagnostics {
                 action: "check files.directory in the configuration and its templates/ folder")
         }
         let renderer = ProcessDocumentRenderer.renderer(templates: templates, executable: options.renderExecutable)
-        let content = templates
         let time = Self.chinaTime()
         do {
             let certificate = role == "certificate"
             let document =
                 certificate
                 ? try await renderer.certificate(
-                    content.testCertificate(hall: configuration.kiosk.hall, kioskId: configuration.kiosk.id, time: time))
+                    templates.testCertificate(hall: configuration.kiosk.hall, kioskId: configuration.kiosk.id, time: time))
                 : try await renderer.receipt(
-                    content.testReceipt(hall: configuration.kiosk.hall, kioskId: configuration.kiosk.id, time: time))
+                    templates.testReceipt(hall: configuration.kiosk.hall, kioskId: configuration.kiosk.id, time: time))
             let job = try await printer.submit(
                 PrintSubmission(
                     requestId: UUID().uuidString.lowercased(), kind: .testPage, sessionId: nil, pdf: document.pdf, pages: document.pages,
