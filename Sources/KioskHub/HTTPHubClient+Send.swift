@@ -11,6 +11,16 @@ extension HTTPHubClient {
     /// One contract call: breaker check, attempts with backoff, decoding. `key` (the
     /// Idempotency-Key) is what makes a POST safe to retry; a GET is safe by nature.
     func send<Out: Decodable>(_ method: HTTPMethod, _ path: String, body: Data?, key: String?, sensitive: Bool) async throws -> Out {
+        // On the connections' event loop from here to the decoded answer: one hand-off in and one
+        // out, where the library's async API alone makes four (EventLoopTaskExecutor).
+        try await withTaskExecutorPreference(executor) {
+            try await attempts(method, path, body: body, key: key, sensitive: sensitive)
+        }
+    }
+
+    private func attempts<Out: Decodable>(
+        _ method: HTTPMethod, _ path: String, body: Data?, key: String?, sensitive: Bool
+    ) async throws -> Out {
         let requestId = UUID().uuidString
         var log = loggerFor(requestId)
         let retryable = method == .GET || key != nil
@@ -43,6 +53,8 @@ extension HTTPHubClient {
                 throw error
             } catch let error as KioskError where error.code == .hub {
                 throw error  // a contract violation: asking again will not change the answer
+            } catch _ where Task.isCancelled {
+                throw CancellationError()  // the caller gave up: no failure of the hub's
             } catch {
                 await recordFailure()
                 log.warning("\(method.rawValue) \(path) failed: \(sensitive ? "transport error" : "\(error)")")
@@ -56,32 +68,40 @@ extension HTTPHubClient {
         throw lastError
     }
 
-    private func exchange(
-        _ method: HTTPMethod, _ path: String, body: Data?, key: String?, requestId: String
+    /// One request and its whole answer, timed. Runs on `executor`: the library's future API
+    /// answers on the connection's loop, which is where this code already is.
+    func exchange(
+        _ method: HTTPMethod, _ path: String, body: Data?, key: String?, requestId: String, headers extra: [(String, String)] = []
     ) async throws -> (HTTPResponseStatus, HTTPHeaders, Data) {
         // Every attempt, answered or not, by path template (never the ids in the path).
         let started = ContinuousClock.now
         defer { Self.recordDuration(path, since: started) }
-        var request = HTTPClientRequest(url: configuration.baseURL + path)
-        request.method = method
-        request.headers.add(name: "X-Kiosk-Id", value: configuration.kioskId)
-        request.headers.add(name: "X-Request-Id", value: requestId)
-        request.headers.add(name: "Accept", value: "application/json, application/problem+json")
-        if let key { request.headers.add(name: "Idempotency-Key", value: key) }
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
-        let response = try await http.execute(request, timeout: .nanoseconds(configuration.requestTimeout.nanoseconds))
+        var headers = HTTPHeaders()
+        headers.add(name: "X-Kiosk-Id", value: configuration.kioskId)
+        headers.add(name: "X-Request-Id", value: requestId)
+        headers.add(name: "Accept", value: "application/json, application/problem+json")
+        if let key { headers.add(name: "Idempotency-Key", value: key) }
+        if body != nil { headers.add(name: "Content-Type", value: "application/json") }
+        for (name, value) in extra { headers.add(name: name, value: value) }
+        let request = try HTTPClient.Request(
+            url: configuration.baseURL + path, method: method, headers: headers, body: body.map { .bytes($0) })
+        // The accumulator refuses an announced length over the limit before reading the body,
+        // and stops reading one that grows past it.
         let limit = configuration.maxResponseBytes
-        if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > limit {
-            throw KioskError(.hub, "the hub announced \(length) bytes, more than the \(limit) this kiosk accepts; refused unread")
-        }
+        let task = http.execute(
+            request: request, delegate: ResponseAccumulator(request: request, maxBodySize: limit),
+            deadline: .now() + .nanoseconds(configuration.requestTimeout.nanoseconds))
         do {
-            let buffer = try await response.body.collect(upTo: limit)
-            return (response.status, response.headers, Data(buffer: buffer))
-        } catch is NIOTooManyBytesError {
-            throw KioskError(.hub, "the hub sent more than \(limit) bytes; refused")
+            // The future API knows nothing of Swift cancellation: a session that ends or a kioskd
+            // that stops must not wait out a slow hub.
+            let response = try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
+            return (response.status, response.headers, response.body.map { Data(buffer: $0) } ?? Data())
+        } catch is ResponseAccumulator.ResponseTooBigError {
+            throw KioskError(.hub, "the hub's answer is larger than the \(limit) bytes this kiosk accepts; refused unread beyond that")
         }
     }
 

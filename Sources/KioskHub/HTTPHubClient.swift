@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
+import NIOPosix
 import NIOSSL
 
 /// The hub over HTTP(S) (docs/hub-contract.md, docs/hub-api.yaml).
@@ -18,6 +19,8 @@ import NIOSSL
 public final class HTTPHubClient: HubClient, Sendable {
     public let configuration: HubClientConfiguration
     let http: HTTPClient
+    /// Where requests run: the event loop of every connection `http` opens.
+    let executor: EventLoopTaskExecutor
     let loggerCopy: Logger
     private let breaker: BreakerStore
 
@@ -37,7 +40,11 @@ public final class HTTPHubClient: HubClient, Sendable {
         http.timeout = .init(
             connect: .nanoseconds(configuration.connectTimeout.nanoseconds), read: .nanoseconds(configuration.requestTimeout.nanoseconds))
         http.redirectConfiguration = .disallow
-        self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
+        // One event loop for the hub: a kiosk has a handful of requests in flight at most, and
+        // with every connection on one loop the requests can run on it too (see `send`).
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        self.executor = EventLoopTaskExecutor(loop)
+        self.http = HTTPClient(eventLoopGroupProvider: .shared(loop), configuration: http)
         breaker = BreakerStore(HubBreaker(failureThreshold: configuration.breakerFailures, openFor: configuration.breakerOpenFor))
     }
 
@@ -171,32 +178,30 @@ public enum KioskConfigAnswer: Sendable, Equatable {
 
 extension HTTPHubClient {
     public func kioskConfig(etag: String?) async throws -> KioskConfigAnswer {
-        let path = "/v1/kiosks/\(configuration.kioskId)/config"
-        var request = HTTPClientRequest(url: configuration.baseURL + path)
-        request.headers.add(name: "X-Kiosk-Id", value: configuration.kioskId)
-        request.headers.add(name: "X-Request-Id", value: UUID().uuidString)
-        if let etag { request.headers.add(name: "If-None-Match", value: etag) }
         guard await breakerAllows() else { throw KioskError(.hubUnavailable, "the hub is marked down after repeated failures") }
-        // Timed like every other contract call (the poll is a fleet's steadiest load).
-        let started = ContinuousClock.now
-        defer { Self.recordDuration(path, since: started) }
-        let response: HTTPClientResponse
-        do {
-            response = try await http.execute(request, timeout: .nanoseconds(configuration.requestTimeout.nanoseconds))
-        } catch {
-            await recordFailure()
-            throw KioskError(.hubUnavailable, "the hub at \(configuration.baseURL) is not reachable (\(error))")
+        let (status, headers, body) = try await withTaskExecutorPreference(executor) {
+            do {
+                return try await exchange(
+                    .GET, "/v1/kiosks/\(configuration.kioskId)/config", body: nil, key: nil, requestId: UUID().uuidString,
+                    headers: etag.map { [("If-None-Match", $0)] } ?? [])
+            } catch let error as KioskError where error.code == .hub {
+                throw error
+            } catch _ where Task.isCancelled {
+                throw CancellationError()
+            } catch {
+                await recordFailure()
+                throw KioskError(.hubUnavailable, "the hub at \(configuration.baseURL) is not reachable (\(error))")
+            }
         }
-        let body = Data(buffer: try await response.body.collect(upTo: configuration.maxResponseBytes))
-        await response.status.code >= 500 ? recordFailure() : recordSuccess()
-        switch response.status.code {
-        case 200: return .bundle(body, etag: response.headers.first(name: "ETag"))
+        await status.code >= 500 ? recordFailure() : recordSuccess()
+        switch status.code {
+        case 200: return .bundle(body, etag: headers.first(name: "ETag"))
         case 304: return .notModified
         case 404: return .none
         default:
             throw (try? JSONDecoder().decode(HubProblem.self, from: body))
                 ?? HubProblem(
-                    status: Int(response.status.code), code: "http-\(response.status.code)", title: "config", retryable: false,
+                    status: Int(status.code), code: "http-\(status.code)", title: "config", retryable: false,
                     requestId: nil)
         }
     }

@@ -60,6 +60,25 @@ import Testing
         }
     }
 
+    /// A call given up by its caller (the card pulled, kioskd stopping) ends at once with a
+    /// cancellation: it does not wait for a slow hub, and it is not counted against the hub.
+    @Test func aCancelledCallEndsAtOnceAndIsNotAHubFailure() async throws {
+        try await HubFixtures.withHub({
+            $0.requestTimeout = .seconds(60); $0.breakerFailures = 1
+        }) { hub, sim in
+            try await sim.scenario(#"{"latencyMs":3000}"#)
+            let call = Task { try await hub.health() }
+            while try await sim.requests().filter({ $0 == "GET /v1/health" }).isEmpty {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            call.cancel()
+            // Had it not been cancelled, the answer would have come after 3 s: a success.
+            await #expect(throws: CancellationError.self) { try await call.value }
+            #expect(await hub.currentStatus() == .up)
+            #expect(try await sim.requests().filter { $0 == "GET /v1/health" }.count == 1, "not retried")
+        }
+    }
+
     @Test func expiredSessionsEndAsExpired() async throws {
         try await HubFixtures.withHub { hub, sim in
             try await sim.scenario(#"{"expireSessions":true}"#)
