@@ -141,6 +141,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ], swiftSettings: strict),
         // In-process fakes for unit tests of logic only.
         .target(name: "KioskTesting", dependencies: ["KioskCore"], swiftSettings: strict),

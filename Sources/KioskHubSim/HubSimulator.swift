@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTLS
+import Logging
 import NIOCore
 import NIOSSL
 import ServiceLifecycle
@@ -78,12 +79,29 @@ extension HubSimulator {
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = try buildApplication(options) { port in portContinuation.yield(port) }
         let scheme = options.tlsCertificate == nil ? "http" : "https"
+        // Run under a ServiceGroup so the end is a graceful shutdown: cancelling the server
+        // instead made HummingbirdCore log "Waiting on child channel: CancellationError()" as an
+        // error at the end of every test.
+        let services = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [], logger: Logger(label: "kiosk-hub-sim")))
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
+            group.addTask { try await services.run() }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw CancellationError() }
-            defer { group.cancelAll() }
-            return try await body("\(scheme)://\(options.host == "127.0.0.1" ? "127.0.0.1" : options.host):\(port)/")
+            let result: T
+            do {
+                result = try await body("\(scheme)://\(options.host == "127.0.0.1" ? "127.0.0.1" : options.host):\(port)/")
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+            await services.triggerGracefulShutdown()
+            // A request a test left hanging (a scenario's added latency) must not hold it up:
+            // after 2 s the server is cancelled after all.
+            group.addTask { try? await Task.sleep(for: .seconds(2)) }
+            _ = try? await group.next()
+            group.cancelAll()
+            return result
         }
     }
 }
