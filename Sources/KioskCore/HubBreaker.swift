@@ -39,6 +39,13 @@ public struct HubBreaker: Sendable, Equatable {
         }
     }
 
+    /// A request that ended without telling anything of the hub's health (its caller gave up, or
+    /// the answer broke the contract): the probe slot it may hold is freed for the next request.
+    /// Nothing else changes; without this a cancelled probe kept the breaker down for good.
+    public mutating func abandonProbe() {
+        if case .halfOpen(probing: true) = state { state = .halfOpen(probing: false) }
+    }
+
     public mutating func recordSuccess() {
         state = .closed(consecutiveFailures: 0)
     }

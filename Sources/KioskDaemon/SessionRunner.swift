@@ -179,7 +179,7 @@ actor SessionRunner {
     /// Runs one request off the queue; its answer (or failure) comes back as an event.
     private func run(_ id: RequestID, _ body: @escaping @Sendable () async throws -> SessionEvent) {
         tasks[id] = Task { [events] in
-            let event: SessionEvent
+            let event: SessionEvent?
             do {
                 event = try await body()
             } catch let problem as HubProblem {
@@ -187,11 +187,11 @@ actor SessionRunner {
             } catch let error as KioskError {
                 event = .actionFailed(id, .kiosk(error))
             } catch is CancellationError {
-                return
+                event = nil  // the session ended: nobody waits for an answer, but the entry goes
             } catch {
                 event = .actionFailed(id, .kiosk(KioskError(.invalidInput, "\(error)")))
             }
-            events.yield(event)
+            if let event { events.yield(event) }
             await self.finished(id)
         }
     }

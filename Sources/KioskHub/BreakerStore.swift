@@ -20,6 +20,7 @@ final class BreakerStore: Sendable {
     func allow() -> Bool { publishing { $0.allowRequest(now: .now) } }
     func success() { publishing { $0.recordSuccess() } }
     func failure() { publishing { $0.recordFailure(now: .now) } }
+    func abandoned() { publishing { $0.abandonProbe() } }
 
     private func publishing<T>(_ change: (inout HubBreaker) -> T) -> T {
         state.withLock { s in

@@ -52,8 +52,10 @@ extension HTTPHubClient {
             } catch let error as HubProblem {
                 throw error
             } catch let error as KioskError where error.code == .hub {
+                await recordAbandoned()
                 throw error  // a contract violation: asking again will not change the answer
             } catch _ where Task.isCancelled {
+                await recordAbandoned()
                 throw CancellationError()  // the caller gave up: no failure of the hub's
             } catch {
                 await recordFailure()

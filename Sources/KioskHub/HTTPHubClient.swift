@@ -58,6 +58,7 @@ public final class HTTPHubClient: HubClient, Sendable {
     func breakerAllows() async -> Bool { breaker.allow() }
     func recordSuccess() async { breaker.success() }
     func recordFailure() async { breaker.failure() }
+    func recordAbandoned() async { breaker.abandoned() }
 
     // MARK: the contract
 
@@ -185,8 +186,10 @@ extension HTTPHubClient {
                     .GET, "/v1/kiosks/\(configuration.kioskId)/config", body: nil, key: nil, requestId: UUID().uuidString,
                     headers: etag.map { [("If-None-Match", $0)] } ?? [])
             } catch let error as KioskError where error.code == .hub {
+                await recordAbandoned()
                 throw error
             } catch _ where Task.isCancelled {
+                await recordAbandoned()
                 throw CancellationError()
             } catch {
                 await recordFailure()

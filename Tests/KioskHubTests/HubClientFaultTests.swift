@@ -79,6 +79,29 @@ import Testing
         }
     }
 
+    /// The probe of a half-open breaker is cancelled (the card pulled): the next call probes
+    /// again. Before, the probe slot stayed taken and the hub was "down" until kioskd restarted.
+    @Test func aCancelledProbeLeavesTheBreakerWillingToProbeAgain() async throws {
+        try await HubFixtures.withHub({
+            $0.maxAttempts = 1; $0.breakerFailures = 1; $0.breakerOpenFor = .milliseconds(200); $0.requestTimeout = .seconds(60)
+        }) { hub, sim in
+            try await sim.scenario(#"{"fault":"5xx","count":1,"includeHealth":true}"#)
+            await #expect(throws: HubProblem.self) { try await hub.health() }
+            #expect(await hub.currentStatus() == .down)
+            try await Task.sleep(for: .milliseconds(300))
+            try await sim.scenario(#"{"latencyMs":3000}"#)
+            let probe = Task { try await hub.health() }
+            while try await sim.requests().filter({ $0 == "GET /v1/health" }).count < 2 {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            probe.cancel()
+            await #expect(throws: CancellationError.self) { try await probe.value }
+            try await sim.scenario(#"{}"#)
+            _ = try await hub.health()
+            #expect(await hub.currentStatus() == .up)
+        }
+    }
+
     @Test func expiredSessionsEndAsExpired() async throws {
         try await HubFixtures.withHub { hub, sim in
             try await sim.scenario(#"{"expireSessions":true}"#)
