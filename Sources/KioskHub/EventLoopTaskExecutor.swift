@@ -8,12 +8,12 @@ import NIOCore
 /// the client's own work (`scripts/bench hub`). Written here because swift-nio 2.101 has
 /// `EventLoop` as a `SerialExecutor` (for actors) but not as a `TaskExecutor` (for
 /// `withTaskExecutorPreference`), and this is the whole of the bridge.
-final class EventLoopTaskExecutor: TaskExecutor, Sendable {
-    let loop: any EventLoop
+public final class EventLoopTaskExecutor: TaskExecutor, Sendable {
+    public let loop: any EventLoop
 
-    init(_ loop: any EventLoop) { self.loop = loop }
+    public init(_ loop: any EventLoop) { self.loop = loop }
 
-    func enqueue(_ job: consuming ExecutorJob) {
+    public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }

@@ -33,46 +33,46 @@ struct HubBench: AsyncParsableCommand {
                 let response = try await raw.execute(request, timeout: .seconds(5))
                 _ = try await response.body.collect(upTo: 1 << 20)
             }
+            let address = URL(string: url)!
+            let bare = try await BareHTTP1Connection(host: address.host ?? "127.0.0.1", port: address.port ?? 80, path: "/v1/health")
+            let bareLoop = EventLoopTaskExecutor(bare.loop)
             // Each side keeps its connection (curl too, given every URL in one run): this measures
             // request overhead, not TCP setup. The sides take turns in rounds, so a slow spell of
-            // this noisy machine falls on all three alike.
+            // this noisy machine falls on all of them alike.
             for _ in 0..<20 {
                 _ = try await client.health()
                 try await rawHealth()
+                try await bare.get()
             }
-            var ours: [Double] = [], ahc: [Double] = [], curlTimes: [Double] = [], curlWall: [Double] = []
-            let rounds = 10
+            // Ours, the library alone, and the floor: NIO's codec alone, awaited from Swift's
+            // pool like the other two, then with the whole timing loop already on its event loop
+            // (a caller that needs no hand-off at all).
+            let rounds = 10, perRound = requests / rounds
+            let sides: [() async throws -> [Double]] = [
+                { try await Self.time(perRound) { _ = try await client.health() } },
+                { try await Self.time(perRound, rawHealth) },
+                { try await Self.time(perRound) { try await bare.get() } },
+                { try await withTaskExecutorPreference(bareLoop) { try await Self.time(perRound) { try await bare.get() } } },
+            ]
+            var times: [[Double]] = Array(repeating: [], count: sides.count)
+            var curlTimes: [Double] = [], curlWall: [Double] = []
             for round in 0..<rounds {
                 // Waiting for curl blocks a thread: NIO's thread pool's, not one of Swift's few cooperative ones.
                 let run = try await NIOThreadPool.singleton.runIfActive {
-                    try Self.curlRun(url: url + "v1/health", count: requests / rounds)
+                    try Self.curlRun(url: url + "v1/health", count: perRound)
                 }
                 curlTimes += run.transfers
                 curlWall.append(run.wallPerRequest)
-                // Who goes first alternates by round: neither side always follows curl's exit.
-                func timeOurs() async throws {
-                    for _ in 0..<(requests / rounds) {
-                        let start = ContinuousClock.now
-                        _ = try await client.health()
-                        ours.append((ContinuousClock.now - start).milliseconds)
-                    }
-                }
-                func timeLibrary() async throws {
-                    for _ in 0..<(requests / rounds) {
-                        let start = ContinuousClock.now
-                        try await rawHealth()
-                        ahc.append((ContinuousClock.now - start).milliseconds)
-                    }
-                }
-                if round.isMultiple(of: 2) {
-                    try await timeOurs()
-                    try await timeLibrary()
-                } else {
-                    try await timeLibrary()
-                    try await timeOurs()
+                // Who follows curl rotates by round: no side always runs right after curl's exit.
+                for k in 0..<sides.count {
+                    let side = (round + k) % sides.count
+                    times[side] += try await sides[side]()
                 }
             }
             try await raw.shutdown()
+            try await bare.close()
+            let ours = times[0], ahc = times[1]
+            let floor = Sample(values: times[2]), floorOnLoop = Sample(values: times[3])
             let library = Sample(values: ahc)
             let curl = Sample(values: curlTimes)
             let o = Sample(values: ours)
@@ -107,6 +107,12 @@ struct HubBench: AsyncParsableCommand {
                 "| AsyncHTTPClient alone (same request) | \(fmt(library.median)) | \(fmt(library.percentile(95))) | \(fmt(library.median / curl.median, 2)) |"
             )
             print("| HTTPHubClient | \(fmt(o.median)) | \(fmt(o.percentile(95))) | \(fmt(ratio, 2)) |")
+            print(
+                "| floor: NIO's HTTP/1.1 codec alone, no TLS, pool or decoding | \(fmt(floor.median)) | \(fmt(floor.percentile(95))) | \(fmt(floor.median / curl.median, 2)) |"
+            )
+            print(
+                "| floor, the caller already on its event loop (no hand-off) | \(fmt(floorOnLoop.median)) | \(fmt(floorOnLoop.percentile(95))) | \(fmt(floorOnLoop.median / curl.median, 2)) |"
+            )
             // What the client itself adds (request id, headers, breaker, metrics, decoding) against
             // what the library costs: they call for different remedies.
             let own = o.median - library.median
@@ -122,6 +128,17 @@ struct HubBench: AsyncParsableCommand {
             print("journal upload: \(records) records in batches of \(batch): \(fmt(Double(records) / seconds, 0)) records/s")
             print(goalLine("hub-request-overhead", measured: "\(fmt(ratio, 2))x curl", target: "<= 1.2x curl", met: ratio <= 1.2))
         }
+    }
+
+    /// Times `count` calls of `call`, one after another, in ms.
+    private static func time(_ count: Int, _ call: () async throws -> Void) async throws -> [Double] {
+        var times: [Double] = []
+        for _ in 0..<count {
+            let start = ContinuousClock.now
+            try await call()
+            times.append((ContinuousClock.now - start).milliseconds)
+        }
+        return times
     }
 
     /// Starts `kiosk-hub-sim` on a free loopback port, waits until it answers, runs `body`
