@@ -37,8 +37,9 @@ public final class HTTPHubClient: HubClient, Sendable {
             tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
         }
         var http = HTTPClient.Configuration(tlsConfiguration: tls)
-        http.timeout = .init(
-            connect: .nanoseconds(configuration.connectTimeout.nanoseconds), read: .nanoseconds(configuration.requestTimeout.nanoseconds))
+        // No idle-read timeout: each request's deadline (`requestTimeout`) already covers the
+        // whole exchange, and the idle timer cost a schedule and a cancel on every read.
+        http.timeout = .init(connect: .nanoseconds(configuration.connectTimeout.nanoseconds))
         http.redirectConfiguration = .disallow
         // One event loop for the hub: a kiosk has a handful of requests in flight at most, and
         // with every connection on one loop the requests can run on it too (see `send`).
