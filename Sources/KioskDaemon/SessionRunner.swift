@@ -19,6 +19,8 @@ actor SessionRunner {
     private var tasks: [RequestID: Task<Void, Never>] = [:]
     private var faceSessions: [RequestID: String] = [:]
     private var printJobs: [RequestID: (role: PrinterRole, jobId: Int)] = [:]
+    /// Every print until it ends, with or without a CUPS job id yet.
+    private var prints: Set<RequestID> = []
     /// The reader of the card being served (for PIN VERIFY).
     private var slotReader: String?
     /// The hub's subjectRef → the kiosk's own keyed hash: the journal never carries the hub's
@@ -168,7 +170,9 @@ actor SessionRunner {
         case .endSession:
             slotReader = nil
             journalRefs = [:]
-            for (id, task) in tasks where printJobs[id] == nil { task.cancel() }
+            // A print runs to its end even when the card goes: the machine waits for its answer
+            // and journals it. Cancelling one still being rendered left it waiting for good.
+            for (id, task) in tasks where !prints.contains(id) { task.cancel() }
         case .readyToStop:
             readyToStop = true
             stopped?.resume()
@@ -187,7 +191,11 @@ actor SessionRunner {
             } catch let error as KioskError {
                 event = .actionFailed(id, .kiosk(error))
             } catch is CancellationError {
-                event = nil  // the session ended: nobody waits for an answer, but the entry goes
+                // The session ended: nobody waits for the answer. A print is the exception (the
+                // machine journals every print), so it is told its job never reached the printer.
+                event =
+                    await self.prints.contains(id)
+                    ? .actionFailed(id, .kiosk(KioskError(.printer, "the print was stopped before the printer had it"))) : nil
             } catch {
                 event = .actionFailed(id, .kiosk(KioskError(.invalidInput, "\(error)")))
             }
@@ -200,6 +208,7 @@ actor SessionRunner {
         tasks[id] = nil
         faceSessions[id] = nil
         printJobs[id] = nil
+        prints.remove(id)
     }
 
     private func rememberJournalRef(_ hubRef: String, _ kioskRef: String) { journalRefs[hubRef] = kioskRef }
@@ -242,6 +251,7 @@ actor SessionRunner {
         }
         let renderer = environment.renderer
         let media = environment.media[role] ?? []
+        prints.insert(job.id)
         run(job.id) { [events] in
             let document: RenderedDocument
             switch job.document {

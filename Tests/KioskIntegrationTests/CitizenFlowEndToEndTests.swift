@@ -75,6 +75,33 @@ import Testing
         }
     }
 
+    /// The card is pulled the moment the citizen asks for the certificate, while it is still
+    /// being drawn: the print goes on, the journal records it, and the kiosk comes back to the
+    /// attract screen. (Cancelling the print there once left the kiosk waiting for it for good.)
+    @Test func cardPulledAsThePrintStartsStillPrintsAndFreesTheKiosk() async throws {
+        try await KioskEndToEnd.run { kiosk in
+            let card = try kiosk.insert("gen2")
+            _ = try await kiosk.screen(contains: "请选择要办理的业务")
+            try await kiosk.press("1")
+            let preview = try await kiosk.screen(contains: "验证码：")
+            let code = try #require(
+                preview.split(separator: "\n").first { $0.contains("验证码：") }?
+                    .split(separator: "：").last.map { $0.trimmingCharacters(in: .whitespaces) })
+            try await kiosk.press("Enter")
+            await card.remove()
+            _ = try await kiosk.screen(contains: "请插入社保卡", timeout: .seconds(40))
+            var printed: String?
+            for _ in 0..<40 where printed == nil {
+                printed = try await KioskEndToEnd.printedPDF(containing: code)
+                if printed == nil { try await Task.sleep(for: .milliseconds(250)) }
+            }
+            #expect(printed != nil, "the certificate never reached the A4 printer")
+            let journal = try await Rigs.run("kioskctl", ["journal", "tail", "-n", "200", "--json", "--db", kiosk.storePath]).stdout
+            #expect(journal.split(separator: "\n").contains { $0.contains(#""kind":"print""#) && $0.contains("completed") })
+            #expect(try await kiosk.journalVerifies())
+        }
+    }
+
     /// The hub goes down while the face verification runs: the citizen is told to go to the
     /// counter, and the journal records the capture, the wipe and the failed outcome.
     @Test func hubDownDuringFaceVerificationSendsTheCitizenToTheCounter() async throws {
