@@ -98,8 +98,8 @@ extension SessionMachine {
                     RatingRecord(
                         transactionId: transactionId, service: service.rawValue, score: score, sessionId: session.id,
                         time: SessionClock.utc(now.wall))))
-            journal(
-                .rating, payload: ["service": .string(service.rawValue), "score": .int(score), "transactionId": .string(transactionId)])
+            // No journal entry here: the store journals the rating in the same transaction as
+            // its outbox row (a second one made the hub's journal count every rating twice).
             askForCard(.finished)
         case .back:
             journal(.rating, payload: ["service": .string(service.rawValue), "skipped": .bool(true)])

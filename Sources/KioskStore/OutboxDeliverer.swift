@@ -86,19 +86,22 @@ public actor OutboxDeliverer {
         return full / 2 + full / 2 * random()
     }
 
-    /// Delivers everything pending now; throws at the first failure (after recording it).
+    /// Delivers everything pending now, journal then ratings; each stops at its first failure
+    /// (after recording it), and the first failure is thrown once both had their turn. Ratings
+    /// go even when the journal fails: a batch the hub refuses for good (a store restored from a
+    /// backup answers 409) must not hold back every citizen's rating behind it.
     @discardableResult
     public func deliverPending() async throws -> Report {
         var report = Report()
-        do {
-            report.journalRecords = try await deliverJournal()
-            report.ratings = try await deliverRatings()
-            consecutiveFailures = 0
-            return report
-        } catch {
+        var failure: (any Error)?
+        do { report.journalRecords = try await deliverJournal() } catch { failure = error }
+        do { report.ratings = try await deliverRatings() } catch { failure = failure ?? error }
+        if let failure {
             consecutiveFailures += 1
-            throw error
+            throw failure
         }
+        consecutiveFailures = 0
+        return report
     }
 
     private func deliverJournal() async throws -> Int {

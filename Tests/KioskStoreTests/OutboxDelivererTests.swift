@@ -17,9 +17,12 @@ actor FakeHub: JournalUplink {
     var isDown = false
     /// Fail after storing, before answering: the kiosk does not learn that the hub has it.
     var loseNextAnswer = false
+    /// Refuse every journal batch (as a hub does with 409 for a journal it cannot accept).
+    var refuseJournal = false
 
     func setDown(_ down: Bool) { isDown = down }
     func setLoseNextAnswer() { loseNextAnswer = true }
+    func setRefuseJournal(_ refuse: Bool) { refuseJournal = refuse }
 
     var highestContiguousSeq: Int {
         var seq = 0
@@ -30,6 +33,7 @@ actor FakeHub: JournalUplink {
     func deliverJournal(_ records: [JournalRecord]) async throws -> Int {
         journalCalls += 1
         if isDown { throw Down() }
+        if refuseJournal { throw Conflict(seq: records.first?.seq ?? 0) }
         for record in records {
             if let stored = journal[record.seq] {
                 guard stored.hash == record.hash else {
@@ -95,6 +99,25 @@ actor FakeHub: JournalUplink {
         #expect(status[0].ackedSeq == 33)
         #expect(status[0].lastDeliveryAt != nil)
         #expect(try await Self.deliverer(store, hub).deliverPending().isEmpty)
+    }
+
+    /// The hub refuses the journal for good: the ratings still reach it, the journal stays
+    /// pending with its error recorded, and the call still fails so the backoff applies.
+    @Test func aRefusedJournalDoesNotHoldBackTheRatings() async throws {
+        let folder = try TemporaryFolder()
+        let store = try Fixture.openStore(folder)
+        try await Fixture.append(store, 3)
+        for i in 0..<2 { try await store.recordRating(Self.rating(i)) }
+        let hub = FakeHub()
+        await hub.setRefuseJournal(true)
+        let deliverer = Self.deliverer(store, hub)
+        await #expect(throws: FakeHub.Conflict.self) { try await deliverer.deliverPending() }
+        #expect(await hub.ratingOrder == ["T-0", "T-1"])
+        #expect(await hub.journal.isEmpty)
+        let status = try await store.outboxStatus()
+        #expect(status[0].pending == 5 && status[0].lastError?.contains("Conflict") == true)
+        #expect(status[1].pending == 0)
+        #expect(await deliverer.consecutiveFailures == 1)
     }
 
     @Test func aRatingIsRecordedOnceAndJournalled() async throws {
