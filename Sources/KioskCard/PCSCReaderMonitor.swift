@@ -109,6 +109,10 @@ struct MonitorLoop {
                 dropAll(&known)
                 emit(.serviceUnavailable(lost.message))
                 serviceUp = false
+            } else if !control.isCancelled {
+                // The listing failed some other way: new contexts, but not in a tight loop that
+                // would keep a core of a two-core kiosk busy talking to pcscd.
+                sleep(ms: retryMs)
             }
         }
     }

@@ -2,7 +2,7 @@
 /// (integers), months YYYY-MM, dates YYYY-MM-DD, times RFC 3339 UTC.
 public struct HubSubject: Sendable, Equatable, Codable {
     public var subjectRef: String
-    /// Already masked by the hub.
+    /// Masked by the hub, the contract says; the kiosk masks it again before showing it.
     public var displayName: String
     /// active, suspended, lost, cancelled.
     public var cardStatus: String

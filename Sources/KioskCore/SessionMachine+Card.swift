@@ -63,7 +63,7 @@ extension SessionMachine {
         session?.card = card
         session?.subject = subject
         var display = ["cardNumber": card.cardNumberMasked]
-        if let name = subject?.displayName ?? card.nameMasked { display["name"] = name }
+        if let name = subject.map({ Masking.name($0.displayName) }) ?? card.nameMasked { display["name"] = name }
         if let ssn = card.ssnMasked { display["ssn"] = ssn }
         var payload: [String: JournalValue] = ["generation": .int(card.generation), "outcome": .string("read")]
         if let status = subject?.cardStatus { payload["cardStatus"] = .string(status) }

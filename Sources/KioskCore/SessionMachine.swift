@@ -175,6 +175,7 @@ struct SessionData: Sendable {
         faceOutcome = nil
     }
 
-    /// The holder as screens and receipts show it: the hub's masked name, else the card's.
-    var holderMasked: String { subject?.displayName ?? card?.nameMasked ?? "" }
+    /// The holder as screens and receipts show it: the hub's name, else the card's, masked here
+    /// either way (masking is idempotent): a hub that sends a full name must not put it on screen.
+    var holderMasked: String { subject.map { Masking.name($0.displayName) } ?? card?.nameMasked ?? "" }
 }

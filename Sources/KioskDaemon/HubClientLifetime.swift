@@ -2,7 +2,8 @@ import KioskHub
 import ServiceLifecycle
 
 /// Owns the hub client for the daemon's lifetime: its connections are closed once, after
-/// graceful shutdown (AsyncHTTPClient insists on an explicit shutdown).
+/// graceful shutdown (AsyncHTTPClient insists on an explicit shutdown). Put it first in a
+/// service group: the group stops services in reverse order, so it goes last.
 struct HubClientLifetime: Service {
     let client: HTTPHubClient
 

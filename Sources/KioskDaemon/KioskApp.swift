@@ -55,7 +55,7 @@ public enum KioskApp {
                 terminal: output, logger: logger)
             return ServiceGroup(
                 configuration: .init(
-                    services: [.init(service: screen), .init(service: HubClientLifetime(client: hub))],
+                    services: [.init(service: HubClientLifetime(client: hub)), .init(service: screen)],
                     gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         case .citizen:
             // Said at start, not at the first citizen's print: without kiosk-render nothing prints.
@@ -84,6 +84,10 @@ public enum KioskApp {
             configuration, store: store, hub: hub, metrics: metrics, renderExecutable: options.renderExecutable, logger: logger)
         let input = try TerminalInput(ttyPath: options.ttyPath)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            // First, because a graceful shutdown stops services in reverse order: the hub client
+            // closes its connections only after the citizen's last step and the outbox stopped
+            // (closed first, an upload in flight failed and counted against the hub).
+            .init(service: HubClientLifetime(client: hub)),
             .init(
                 service: CitizenConsoleService(
                     environment: environment, files: files, output: output, input: input, notifier: SystemdNotifier(), control: control,
@@ -100,8 +104,6 @@ public enum KioskApp {
                     service: MetricsService(
                         listen: configuration.metrics.listen, metrics: metrics, store: store, hub: hub, control: control, logger: logger)))
         }
-        // Keeps the hub client's connection pool alive for the front's life and closes it last.
-        services.append(.init(service: HubClientLifetime(client: hub)))
         return services
     }
 

@@ -57,7 +57,7 @@ final class KioskFront: Sendable {
                 let notice = OutOfServiceService(reason: reason, output: output, kioskId: configuration.kiosk.id)
                 let group = ServiceGroup(
                     configuration: .init(
-                        services: [.init(service: notice), .init(service: HubClientLifetime(client: hub))], logger: logger))
+                        services: [.init(service: HubClientLifetime(client: hub)), .init(service: notice)], logger: logger))
                 return KioskFront(configuration: configuration, group: group, hub: hub, outOfService: reason, desk: desk, logger: logger)
             }
         } catch {

@@ -1,3 +1,4 @@
+import Foundation
 import KioskCore
 import KioskTesting
 import Testing
@@ -21,6 +22,19 @@ import Testing
         #expect(read?.display["ssn"] == "1101**********002X")
         #expect(read?.subjectRef == "sub-7f3a")
         #expect(read?.problem() == nil)
+    }
+
+    /// A hub that breaks the contract and sends the full name: the kiosk masks it anyway, on the
+    /// screen, on the receipt and in the journal.
+    @Test func aFullNameFromTheHubIsMaskedAnyway() throws {
+        var h = SessionHarness()
+        let subject = try JSONDecoder().decode(
+            HubSubject.self, from: Data(#"{"subjectRef":"sub-7f3a","displayName":"\#(SessionFixtures.fullName)","cardStatus":"active"}"#.utf8))
+        h.startAtMenu(subject: subject)
+        guard case .menu(let menu) = h.content else { Issue.record("not the menu: \(h.content)"); return }
+        #expect(menu.holder == "张**")
+        #expect(!"\(h.screen)".contains(SessionFixtures.fullName))
+        #expect(h.journal.first { $0.kind == .cardRead }?.display["name"] == "张**")
     }
 
     @Test func certificateNeedsAtMostFourKeyPressesAfterTheCardIsRead() {
