@@ -47,6 +47,10 @@ struct FaultMiddleware: RouterMiddleware {
         case .dropConnection:
             context.channel.close(promise: nil)
             throw HTTPError(.internalServerError)
+        case .dropAfterStoring:
+            _ = try await next(request, context)
+            context.channel.close(promise: nil)
+            throw HTTPError(.internalServerError)
         }
     }
 }

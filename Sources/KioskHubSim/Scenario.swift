@@ -6,6 +6,9 @@ struct Scenario: Codable, Sendable {
         case rateLimited = "429"
         case malformedJSON = "malformed-json"
         case dropConnection = "drop"
+        /// The request takes effect, then the connection drops before the answer: the client
+        /// cannot know the hub has it (what idempotency keys are for).
+        case dropAfterStoring = "drop-after"
         case wrongContentType = "wrong-content-type"
         case invalidUTF8 = "invalid-utf8"
         case hugeBody = "huge-body"

@@ -29,7 +29,8 @@ import Testing
     @Test func aFullNameFromTheHubIsMaskedAnyway() throws {
         var h = SessionHarness()
         let subject = try JSONDecoder().decode(
-            HubSubject.self, from: Data(#"{"subjectRef":"sub-7f3a","displayName":"\#(SessionFixtures.fullName)","cardStatus":"active"}"#.utf8))
+            HubSubject.self,
+            from: Data(#"{"subjectRef":"sub-7f3a","displayName":"\#(SessionFixtures.fullName)","cardStatus":"active"}"#.utf8))
         h.startAtMenu(subject: subject)
         guard case .menu(let menu) = h.content else { Issue.record("not the menu: \(h.content)"); return }
         #expect(menu.holder == "张**")

@@ -17,11 +17,26 @@ import Testing
 
     @Test func aKeyedPostIsRetriedAndTakesEffectOnce() async throws {
         try await HubFixtures.withHub { hub, sim in
-            try await sim.scenario(#"{"fault":"drop","count":1}"#)
+            try await sim.scenario(#"{"fault":"drop-after","count":1}"#)
             try await hub.submitRating(transactionId: "tx-drop", service: "card-status", score: 4, comment: nil)
             let ratings = try await sim.json("sim/ratings") as? [String: [Any]]
             #expect(ratings?["ratings"]?.count == 1)
             #expect(try await sim.requests().filter { $0 == "POST /v1/ratings" }.count == 2)
+        }
+    }
+
+    /// The hub issues the certificate, then the answer is lost: the retry carries the same key
+    /// and gets that certificate, not a second one (asked again with the key, the hub still
+    /// answers with the first).
+    @Test func aLostAnswerToACertificateIssuesNoSecondCertificate() async throws {
+        try await HubFixtures.withHub { hub, sim in
+            let s = try await hub.resolveSubject(
+                ssn: HubFixtures.ssn, cardNumber: HubFixtures.cardNumber, cardIdentifier: HubFixtures.cardIdentifier)
+            try await sim.scenario(#"{"fault":"drop-after","count":1}"#)
+            let first = try await hub.issueCertificate(subjectRef: s.subjectRef, months: 12, idempotencyKey: "cert-drop-after")
+            #expect(try await sim.requests().filter { $0.hasSuffix("/certificates") }.count == 2, "retried once")
+            let again = try await hub.issueCertificate(subjectRef: s.subjectRef, months: 12, idempotencyKey: "cert-drop-after")
+            #expect(again.certificateNo == first.certificateNo)
         }
     }
 
