@@ -21,6 +21,7 @@ public final class HTTPHubClient: HubClient, Sendable {
     let http: HTTPClient
     /// Where requests run: the event loop of every connection `http` opens.
     let executor: EventLoopTaskExecutor
+    private let loops: MultiThreadedEventLoopGroup
     let loggerCopy: Logger
     private let breaker: BreakerStore
 
@@ -41,17 +42,24 @@ public final class HTTPHubClient: HubClient, Sendable {
         // whole exchange, and the idle timer cost a schedule and a cancel on every read.
         http.timeout = .init(connect: .nanoseconds(configuration.connectTimeout.nanoseconds))
         http.redirectConfiguration = .disallow
-        // One event loop for the hub: a kiosk has a handful of requests in flight at most, and
-        // with every connection on one loop the requests can run on it too (see `send`).
-        let loop = MultiThreadedEventLoopGroup.singleton.next()
-        self.executor = EventLoopTaskExecutor(loop)
-        self.http = HTTPClient(eventLoopGroupProvider: .shared(loop), configuration: http)
+        // A refused connection fails the attempt at once: the client's own retries, backoff and
+        // breaker decide what comes next. Left to the library, every attempt against a dead hub
+        // waited out the whole request timeout while it reconnected.
+        http.connectionPool.retryConnectionEstablishment = false
+        // An event loop of the hub's own: a kiosk has a handful of requests in flight at most, and
+        // with every connection on one loop the requests can run on it too (see `send`). Its own,
+        // not one of NIO's shared ones, so the control socket's and the metrics endpoint's work
+        // never delays a citizen's hub call, nor the other way round.
+        loops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.executor = EventLoopTaskExecutor(loops.next())
+        self.http = HTTPClient(eventLoopGroupProvider: .shared(loops), configuration: http)
         breaker = BreakerStore(HubBreaker(failureThreshold: configuration.breakerFailures, openFor: configuration.breakerOpenFor))
     }
 
-    /// Closes the connections; call once when done with the client.
+    /// Closes the connections and stops the client's event loop; call once when done with it.
     public func shutdown() async {
         try? await http.shutdown()
+        try? await loops.shutdownGracefully()
     }
 
     public func statusUpdates() -> AsyncStream<HubStatus> { breaker.updates() }
@@ -122,7 +130,7 @@ public final class HTTPHubClient: HubClient, Sendable {
         // Keyed by the transaction: a retry after a lost answer can never count a rating twice.
         let _: Out = try await call(
             .POST, "/v1/ratings", body: In(transactionId: transactionId, service: service, score: score, comment: comment),
-            key: "rating-" + transactionId)
+            key: IdempotencyKey.named("rating-" + transactionId))
     }
 
     /// POST /v1/journal with records already encoded by the journal (the hash covers their

@@ -17,7 +17,8 @@ public struct HTTPJournalUplink: JournalUplink {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let bodies = try records.map { try encoder.encode($0) }
-        return try await client.postJournal(recordsJSON: bodies, key: "journal-\(first.kioskId)-\(first.seq)-\(last.seq)")
+        return try await client.postJournal(
+            recordsJSON: bodies, key: IdempotencyKey.named("journal-\(first.kioskId)-\(first.seq)-\(last.seq)"))
     }
 
     public func deliverRating(_ rating: RatingRecord) async throws {

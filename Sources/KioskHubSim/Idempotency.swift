@@ -14,6 +14,11 @@ extension HubSimulator {
             return Reply.problem(
                 .badRequest, code: "idempotency-key-required", title: "POST needs an Idempotency-Key", requestId: request.requestId)
         }
+        // The contract says a UUID: a kiosk sending anything else would fail at a hub that checks.
+        guard UUID(uuidString: key) != nil else {
+            return Reply.problem(
+                .badRequest, code: "idempotency-key-invalid", title: "Idempotency-Key must be a UUID", requestId: request.requestId)
+        }
         guard request.headers[.contentType]?.hasPrefix("application/json") == true else {
             return Reply.problem(
                 .unsupportedMediaType, code: "unsupported-media-type", title: "Send application/json", requestId: request.requestId)

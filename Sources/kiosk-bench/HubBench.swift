@@ -94,7 +94,7 @@ struct HubBench: AsyncParsableCommand {
                                 .utf8))
                     prev = hash
                 }
-                _ = try await client.postJournal(recordsJSON: chunk, key: "bench-\(seq)")
+                _ = try await client.postJournal(recordsJSON: chunk, key: UUID().uuidString)
             }
             let seconds = (ContinuousClock.now - started).milliseconds / 1000
             await client.shutdown()

@@ -24,13 +24,14 @@ import Testing
         try await HubFixtures.withHub { hub, _ in
             let s = try await hub.resolveSubject(
                 ssn: HubFixtures.ssn, cardNumber: HubFixtures.cardNumber, cardIdentifier: HubFixtures.cardIdentifier)
-            let first = try await hub.issueCertificate(subjectRef: s.subjectRef, months: 24, idempotencyKey: "cert-key-1")
-            let again = try await hub.issueCertificate(subjectRef: s.subjectRef, months: 24, idempotencyKey: "cert-key-1")
+            let key = UUID().uuidString
+            let first = try await hub.issueCertificate(subjectRef: s.subjectRef, months: 24, idempotencyKey: key)
+            let again = try await hub.issueCertificate(subjectRef: s.subjectRef, months: 24, idempotencyKey: key)
             #expect(first.certificateNo == again.certificateNo)
             #expect(first.verificationCode == again.verificationCode)
             #expect(first.holder.ssn == "1101**********002X")
             #expect(first.rows.count == 24 * 5)
-            let other = try await hub.issueCertificate(subjectRef: s.subjectRef, months: 24, idempotencyKey: "cert-key-2")
+            let other = try await hub.issueCertificate(subjectRef: s.subjectRef, months: 24, idempotencyKey: UUID().uuidString)
             #expect(other.certificateNo != first.certificateNo)
         }
     }
@@ -48,11 +49,22 @@ import Testing
 
     @Test func theSameKeyWithAnotherBodyIs422() async throws {
         try await HubFixtures.withHub { _, sim in
-            let headers = ["X-Kiosk-Id": "K", "Idempotency-Key": "same"]
+            let headers = ["X-Kiosk-Id": "K", "Idempotency-Key": UUID().uuidString]
             try await sim.request("POST", "v1/ratings", body: #"{"transactionId":"t1","service":"s","score":5}"#, headers: headers)
             let second = try await sim.request(
                 "POST", "v1/ratings", body: #"{"transactionId":"t1","service":"s","score":1}"#, headers: headers)
             #expect(String(decoding: second, as: UTF8.self).contains("idempotency-key-reused"))
+        }
+    }
+
+    /// The contract's Idempotency-Key is a UUID; the reference hub refuses anything else, so
+    /// every key the kiosk makes is held to it by every test that reaches the hub.
+    @Test func anIdempotencyKeyThatIsNotAUUIDIsRefused() async throws {
+        try await HubFixtures.withHub { _, sim in
+            let answer = try await sim.request(
+                "POST", "v1/ratings", body: #"{"transactionId":"t1","service":"s","score":5}"#,
+                headers: ["X-Kiosk-Id": "K", "Idempotency-Key": "rating-t1"])
+            #expect(String(decoding: answer, as: UTF8.self).contains("idempotency-key-invalid"))
         }
     }
 
@@ -71,15 +83,17 @@ import Testing
                 Data(#"{"hash":"\#(hash)","kioskId":"\#(kiosk)","kind":"session-start","prevHash":"\#(prev)","seq":\#(seq)}"#.utf8)
             }
             let batch = [record(1, "00", "aa"), record(2, "aa", "bb")]
-            #expect(try await hub.postJournal(recordsJSON: batch, key: "j-1-2") == 2)
-            #expect(try await hub.postJournal(recordsJSON: batch, key: "j-1-2-again") == 2)
-            await #expect { try await hub.postJournal(recordsJSON: [record(2, "aa", "XX")], key: "j-2x") } throws: {
+            #expect(try await hub.postJournal(recordsJSON: batch, key: UUID().uuidString) == 2)
+            #expect(try await hub.postJournal(recordsJSON: batch, key: UUID().uuidString) == 2)
+            await #expect { try await hub.postJournal(recordsJSON: [record(2, "aa", "XX")], key: UUID().uuidString) } throws: {
                 ($0 as? HubProblem)?.status == 409
             }
-            await #expect { try await hub.postJournal(recordsJSON: [record(3, "zz", "cc")], key: "j-3") } throws: {
+            await #expect { try await hub.postJournal(recordsJSON: [record(3, "zz", "cc")], key: UUID().uuidString) } throws: {
                 ($0 as? HubProblem)?.status == 409
             }
-            await #expect { try await hub.postJournal(recordsJSON: [record(3, "bb", "cc", kiosk: "OTHER")], key: "j-3o") } throws: {
+            await #expect {
+                try await hub.postJournal(recordsJSON: [record(3, "bb", "cc", kiosk: "OTHER")], key: UUID().uuidString)
+            } throws: {
                 ($0 as? HubProblem)?.status == 403
             }
             let stored = try await sim.json("sim/journal/KIOSK-TEST-0001") as? [String: [Any]]

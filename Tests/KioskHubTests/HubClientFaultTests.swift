@@ -33,9 +33,10 @@ import Testing
             let s = try await hub.resolveSubject(
                 ssn: HubFixtures.ssn, cardNumber: HubFixtures.cardNumber, cardIdentifier: HubFixtures.cardIdentifier)
             try await sim.scenario(#"{"fault":"drop-after","count":1}"#)
-            let first = try await hub.issueCertificate(subjectRef: s.subjectRef, months: 12, idempotencyKey: "cert-drop-after")
+            let key = UUID().uuidString
+            let first = try await hub.issueCertificate(subjectRef: s.subjectRef, months: 12, idempotencyKey: key)
             #expect(try await sim.requests().filter { $0.hasSuffix("/certificates") }.count == 2, "retried once")
-            let again = try await hub.issueCertificate(subjectRef: s.subjectRef, months: 12, idempotencyKey: "cert-drop-after")
+            let again = try await hub.issueCertificate(subjectRef: s.subjectRef, months: 12, idempotencyKey: key)
             #expect(again.certificateNo == first.certificateNo)
         }
     }
@@ -140,7 +141,8 @@ import Testing
         configuration.maxAttempts = 1
         configuration.requestTimeout = .seconds(1)
         configuration.breakerFailures = 3
-        configuration.breakerOpenFor = .milliseconds(500)
+        // Long enough that a loaded test machine cannot let it lapse before the fourth call.
+        configuration.breakerOpenFor = .seconds(30)
         let hub = try HTTPHubClient(configuration)
         var statuses = hub.statusUpdates().makeAsyncIterator()
         #expect(await statuses.next() == .up)
@@ -152,13 +154,14 @@ import Testing
 
         // The same breaker settings against a live hub: after the open period a probe gets through.
         try await HubFixtures.withHub({
-            $0.maxAttempts = 1; $0.breakerFailures = 1; $0.breakerOpenFor = .milliseconds(300)
+            // 2 s: the fast failure below must come within it even on a loaded test machine.
+            $0.maxAttempts = 1; $0.breakerFailures = 1; $0.breakerOpenFor = .seconds(2)
         }) { live, sim in
             try await sim.scenario(#"{"fault":"5xx","count":1,"includeHealth":true}"#)
             await #expect(throws: HubProblem.self) { try await live.health() }
             #expect(await live.currentStatus() == .down)
             await #expect(throws: KioskError.self) { try await live.health() }
-            try await Task.sleep(for: .milliseconds(400))
+            try await Task.sleep(for: .milliseconds(2200))
             _ = try await live.health()
             #expect(await live.currentStatus() == .up)
         }

@@ -39,11 +39,12 @@ import Testing
                 #expect(kinds.contains(kind), "journal lacks \(kind): \(kinds)")
             }
             #expect(try await kiosk.journalVerifies())
-            #expect(kinds.filter { $0 == "rating" }.count == 1, "one journal record per rating")
             // Completed prints carry their pages (metrics count pages printed from them).
             let journal = try await Rigs.run("kioskctl", ["journal", "tail", "-n", "200", "--json", "--db", kiosk.storePath]).stdout
             let printed = journal.split(separator: "\n").filter { $0.contains(#""kind":"print""#) && $0.contains("completed") }
             #expect(!printed.isEmpty && printed.allSatisfy { $0.contains(#""pages":"#) }, "\(printed)")
+            let ratingRecords = kinds.count(where: { $0 == "rating" })
+            #expect(ratingRecords == 1, "one journal record per rating")
             // The outbox delivers the rating to the hub, exactly once.
             var ratings: [[String: Any]] = []
             for _ in 0..<60 {
