@@ -11,6 +11,9 @@ public actor CUPSKioskPrinter: KioskPrinter {
     private let log: any PrintRequestLog
     private let pollInterval: Duration
     private let jobPollInterval: Duration
+    /// How long a followed job is asked for while cupsd does not answer (it restarts, or one
+    /// answer is late) before the job is given up as unknown.
+    private let cupsOutageGrace: Duration
     private var subscribers: [UUID: AsyncStream<PrinterSnapshot>.Continuation] = [:]
     private var poller: Task<Void, Never>?
     private var last: PrinterSnapshot?
@@ -28,12 +31,16 @@ public actor CUPSKioskPrinter: KioskPrinter {
             jobPollInterval: jobPollInterval)
     }
 
-    init(queue: String, backend: any PrintQueueBackend, log: any PrintRequestLog, pollInterval: Duration, jobPollInterval: Duration) {
+    init(
+        queue: String, backend: any PrintQueueBackend, log: any PrintRequestLog, pollInterval: Duration, jobPollInterval: Duration,
+        cupsOutageGrace: Duration = .seconds(60)
+    ) {
         self.queue = queue
         self.backend = backend
         self.log = log
         self.pollInterval = pollInterval
         self.jobPollInterval = jobPollInterval
+        self.cupsOutageGrace = cupsOutageGrace
     }
 
     // MARK: status
@@ -122,9 +129,24 @@ public actor CUPSKioskPrinter: KioskPrinter {
         var previous: PrintJobProgress?
         var printer = await status()
         var round = 0
+        var unansweredSince: ContinuousClock.Instant?
         while true {
             try Task.checkCancellation()
-            guard let job = try await backend.job(jobId) else {
+            let answer: PrintJobStatus?
+            do {
+                answer = try await backend.job(jobId)
+                unansweredSince = nil
+            } catch let error as KioskError where error.code == .cupsUnavailable || error.code == .timeout {
+                // The job is still queued at cupsd. Given up at the first missed answer, it was
+                // journalled as aborted and the citizen sent to the counter for a second copy,
+                // while the first one came out once cupsd was back.
+                let since = unansweredSince ?? .now
+                unansweredSince = since
+                guard ContinuousClock.now - since < cupsOutageGrace else { throw error }
+                try await Task.sleep(for: jobPollInterval)
+                continue
+            }
+            guard let job = answer else {
                 try await log.finish(requestId: requestId, outcome: .missing)
                 throw KioskError(.printer, "CUPS has no record of job \(jobId) on \(queue)")
             }

@@ -13,6 +13,8 @@ actor FakeQueue: PrintQueueBackend {
     var nextId = 100
     var sentWhileUnrecorded = false
     var cancelled: [Int] = []
+    /// How many job queries fail next as if cupsd were down (-1: all of them).
+    var unanswered = 0
     /// States a followed job goes through, one per poll.
     var script: [Int: [PrintJobState]] = [:]
     let log: InMemoryPrintRequestLog
@@ -25,6 +27,7 @@ actor FakeQueue: PrintQueueBackend {
         names[id] = name
     }
     func play(_ id: Int, _ states: [PrintJobState]) { script[id] = states }
+    func leaveUnanswered(_ count: Int) { unanswered = count }
 
     func snapshot() async -> PrinterSnapshot {
         PrinterSnapshot(queue: "q", condition: condition, state: condition == .ready ? "idle" : "processing", reasons: [])
@@ -40,6 +43,10 @@ actor FakeQueue: PrintQueueBackend {
         return status
     }
     func job(_ id: Int) async throws -> PrintJobStatus? {
+        if unanswered != 0 {
+            if unanswered > 0 { unanswered -= 1 }
+            throw KioskError(.cupsUnavailable, "IPP request to cupsd failed: connection refused")
+        }
         if var states = script[id], !states.isEmpty {
             jobs[id]?.state = states.removeFirst()
             script[id] = states
@@ -99,6 +106,31 @@ actor FakeQueue: PrintQueueBackend {
         #expect(final.state == .completed)
         #expect(await log.outcomes["r3"] == .completed)
         #expect(try await log.openRequests().isEmpty)
+    }
+
+    /// cupsd restarts while the job prints: the job is asked for again until cupsd answers, and
+    /// ends as what it became, not as aborted.
+    @Test func aJobOutlivesCupsdMissingAFewAnswers() async throws {
+        let job = try await printer.submit(Self.submission("r5"))
+        await queue.play(job.jobId, [.processing, .completed])
+        await queue.leaveUnanswered(3)
+        let final = try await printer.waitForCompletion(jobId: job.jobId, requestId: "r5")
+        #expect(final.state == .completed)
+        #expect(await log.outcomes["r5"] == .completed)
+    }
+
+    /// cupsd stays away past the grace: the job is given up as unknown, and its request stays
+    /// open for reconciliation to settle when cupsd is back.
+    @Test func aJobIsGivenUpOnlyAfterCupsdStaysAway() async throws {
+        let printer = CUPSKioskPrinter(
+            queue: "q", backend: queue, log: log, pollInterval: .milliseconds(20), jobPollInterval: .milliseconds(5),
+            cupsOutageGrace: .milliseconds(50))
+        let job = try await printer.submit(Self.submission("r6"))
+        await queue.leaveUnanswered(-1)
+        await #expect { try await printer.waitForCompletion(jobId: job.jobId, requestId: "r6") } throws: {
+            ($0 as? KioskError)?.code == .cupsUnavailable
+        }
+        #expect(try await log.openRequests().map(\.id) == ["r6"])
     }
 
     @Test func aJobHeldByAnEmptyRollSaysSoAndCanBeCancelled() async throws {
