@@ -121,6 +121,9 @@ extension SessionMachine {
         case .browsingGuides:
             if now.uptime - lastInput >= t.guideIdleSeconds { goIdle() }
             return
+        case .printing(let run):
+            printingTick(run)
+            return
         default:
             break
         }

@@ -62,6 +62,8 @@ struct PrintRun: Sendable, Equatable {
     var index: Int = 0
     var progress: PrintJobProgress?
     var cancelling = false
+    /// When the current job's cancel was last asked for (uptime).
+    var cancelAskedAt: Double?
     /// The service outcome word journalled once everything printed.
     var outcome: String
 

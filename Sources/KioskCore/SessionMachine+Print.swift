@@ -55,6 +55,26 @@ extension SessionMachine {
         guard key == .back, run.progress?.isHeld == true, !run.cancelling else { return }
         var run = run
         run.cancelling = true
+        run.cancelAskedAt = now.uptime
+        emit(.cancelPrint(run.current.id))
+        phase = .printing(run)
+    }
+
+    /// A held job is never left to the next citizen: with nobody at the kiosk for as long as any
+    /// screen waits (idle, then the prompt) it is cancelled, and a cancel cupsd did not carry
+    /// out is asked for again. Otherwise refilled paper printed one citizen's certificate for
+    /// the next, and a refused cancel left "cancelling" on the screen for good.
+    mutating func printingTick(_ run: PrintRun) {
+        guard run.progress?.isHeld == true else { return }
+        let t = settings.timeouts
+        var run = run
+        if run.cancelling {
+            guard let asked = run.cancelAskedAt, now.uptime - asked >= t.promptSeconds else { return }
+        } else {
+            guard now.uptime - lastInput >= t.idleSeconds + t.promptSeconds else { return }
+            run.cancelling = true
+        }
+        run.cancelAskedAt = now.uptime
         emit(.cancelPrint(run.current.id))
         phase = .printing(run)
     }

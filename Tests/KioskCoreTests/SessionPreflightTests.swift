@@ -79,6 +79,46 @@ import Testing
         #expect(h.content == .rating(.participationCertificate))
     }
 
+    /// Paper runs out and the citizen walks away: after the idle time and the prompt the job is
+    /// cancelled, so refilled paper cannot print their certificate for the next citizen; a
+    /// cancel that cupsd did not carry out is asked for again after each prompt period.
+    @Test func aHeldPrintNobodyAttendsIsCancelledAndTheCancelRepeated() {
+        var h = SessionHarness()
+        h.startAtMenu()
+        h.press(.digit(1))
+        h.send(.certificate(h.lastRequest()!, SessionFixtures.certificate))
+        h.press(.enter)
+        let job = h.lastPrint!
+        h.send(
+            .printProgress(
+                job.id,
+                PrintJobProgress(job: SessionFixtures.job(2, .processing), printer: SessionFixtures.printer(.certificate, .paperOut)))
+        )
+        let t = SessionTimeouts()
+        let beforeIdle = h.advance(Int(t.idleSeconds + t.promptSeconds) - 1)
+        #expect(!beforeIdle.contains(.cancelPrint(job.id)))
+        #expect(h.advance(1).contains(.cancelPrint(job.id)))
+        guard case .printing(let p) = h.content else { Issue.record("\(h.content)"); return }
+        #expect(p.cancelling)
+        #expect(h.advance(Int(t.promptSeconds)).filter { $0 == .cancelPrint(job.id) }.count == 1, "asked again")
+        h.send(.printFinished(job.id, SessionFixtures.job(2, .cancelled)))
+        #expect(h.content == .printFailed(PrintFailedView(kind: .certificate, certificateNo: "CERT-2026-000123", cancelled: true)))
+    }
+
+    /// A job that prints on without a hold is never cancelled however long it takes.
+    @Test func aSlowPrintThatIsNotHeldIsLeftAlone() {
+        var h = SessionHarness()
+        h.startAtMenu()
+        h.press(.digit(1))
+        h.send(.certificate(h.lastRequest()!, SessionFixtures.certificate))
+        h.press(.enter)
+        let job = h.lastPrint!
+        h.send(
+            .printProgress(
+                job.id, PrintJobProgress(job: SessionFixtures.job(2, .processing), printer: SessionFixtures.printer(.certificate, .ready))))
+        #expect(!h.advance(600).contains(.cancelPrint(job.id)))
+    }
+
     @Test func wrongPINShowsTriesThenBlockedGreysPINServices() {
         var h = SessionHarness()
         h.startAtMenu()
