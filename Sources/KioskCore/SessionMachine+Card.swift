@@ -34,6 +34,7 @@ extension SessionMachine {
         journal(.sessionStart, payload: ["reader": .string(reader)])
         let id = newRequest(.cardRead)
         phase = .reading(id)
+        lastInput = now.uptime  // the read's clock (onTick): a mute card must not hold "reading" for good
         emit(.readCard(id, reader: reader, atr: atr))
     }
 

@@ -124,6 +124,13 @@ extension SessionMachine {
         case .printing(let run):
             printingTick(run)
             return
+        case .reading(let id):
+            // A card that stops answering (SCardTransmit has no deadline of its own) ends like an
+            // unreadable one after the idle time, which also covers the hub's slowest answer.
+            if now.uptime - lastInput >= t.idleSeconds {
+                onCardReadFailed(id, .kiosk(KioskError(.timeout, "the card did not answer within \(Int(t.idleSeconds)) s")))
+            }
+            return
         default:
             break
         }

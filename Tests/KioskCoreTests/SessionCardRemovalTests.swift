@@ -70,6 +70,21 @@ import Testing
         #expect(h.content == .cardRemoved(CardRemovedView(printInProgress: nil, printHeld: false, interrupted: false)))
     }
 
+    /// A card that never answers: after the idle time the citizen is asked to take it, as for an
+    /// unreadable card, and the session ends in the journal.
+    @Test func aCardThatNeverAnswersEndsAsUnreadable() {
+        var h = SessionHarness()
+        h.insertCard()
+        #expect(h.content == .reading)
+        h.advance(Int(SessionTimeouts().idleSeconds) - 1)
+        #expect(h.content == .reading)
+        h.advance(1)
+        guard case .takeCard(let take) = h.content else { Issue.record("\(h.content)"); return }
+        #expect(take.reason == .cardProblem && take.problem == .unreadable)
+        #expect(h.journal.contains { $0.kind == .cardRead && $0.payload["error"] == .string("timeout") })
+        #expect(h.journal.contains { $0.kind == .sessionEnd })
+    }
+
     @Test func pulledWhilePrintingTellsToTakeThePaperAndStillJournalsThePrint() {
         var h = Self.reach("preview")
         h.press(.enter)
