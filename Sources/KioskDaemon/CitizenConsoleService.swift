@@ -62,18 +62,12 @@ struct CitizenConsoleService: Service {
         }
         feeders.append(Task { for await s in environment.hub.statusUpdates() { continuation.yield(.hubStatus(s)) } })
         continuation.yield(.cameraStatus(present: environment.camera != nil))
-        // The tick: timeouts, countdowns, the clock on the status line, the watchdog.
-        let watchdog = SystemdNotifier.watchdogInterval()
+        // The tick: timeouts, countdowns, the clock on the status line (and the watchdog, below).
         feeders.append(
             Task {
-                var lastPing = ContinuousClock.now
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(1))
                     continuation.yield(.tick)
-                    if let watchdog, ContinuousClock.now - lastPing >= watchdog {
-                        notifier.notify("WATCHDOG=1")
-                        lastPing = .now
-                    }
                 }
             })
         // A resize redraws at once (SIGWINCH).
@@ -87,11 +81,19 @@ struct CitizenConsoleService: Service {
         notifier.notify("READY=1\nSTATUS=kiosk screen up")
         logger.info("citizen front up", metadata: ["services": "\(files.catalog.services.count)"])
 
+        let watchdog = SystemdNotifier.watchdogInterval()
+        var lastPing = ContinuousClock.now
         await withGracefulShutdownHandler {
             for await event in events {
                 await runner.handle(event)
                 await control.reportIdle(await runner.isIdle)
                 if await runner.readyToStop { break }
+                // Pinged where events are handled, not where ticks are made: a front stuck (a
+                // screen write blocked on a stalled terminal) stops pinging, and systemd restarts it.
+                if let watchdog, ContinuousClock.now - lastPing >= watchdog {
+                    notifier.notify("WATCHDOG=1")
+                    lastPing = .now
+                }
             }
         } onGracefulShutdown: {
             Task {
