@@ -104,6 +104,7 @@ let package = Package(
                 "KioskCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ], swiftSettings: strict),
         .target(name: "KioskConsole", dependencies: ["KioskCore", "CSystemShims"], swiftSettings: strict),
         // Composition root: builds the ServiceGroup from configuration.

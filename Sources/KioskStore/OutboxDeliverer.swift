@@ -1,5 +1,6 @@
 import Foundation
 import KioskCore
+import Logging
 
 /// Delivers the outbox to the hub: journal records in sequence order, in batches, then ratings
 /// in the order they were given. Sending is at least once (a crash between the hub storing a
@@ -38,12 +39,14 @@ public actor OutboxDeliverer {
     /// Failures in a row, for the back-off.
     public private(set) var consecutiveFailures = 0
     private var lastPrune: ContinuousClock.Instant?
+    private let logger: Logger
 
     public init(
         store: KioskStore, uplink: any JournalUplink, policy: Policy = Policy(),
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger = Logger(label: "kioskd.outbox")
     ) {
+        self.logger = logger
         self.store = store
         self.uplink = uplink
         self.policy = policy
@@ -62,7 +65,12 @@ public actor OutboxDeliverer {
             } catch is CancellationError {
                 return
             } catch {
-                do { try await sleep(backoff()) } catch { return }
+                // Hub failures are also kept per destination (`kioskctl outbox status`); a store that
+                // cannot be read or written was said nowhere before this line.
+                let wait = backoff()
+                logger.warning(
+                    "outbox delivery failed (\(consecutiveFailures) in a row), next try in \(wait): \(Self.describe(error))")
+                do { try await sleep(wait) } catch { return }
             }
         }
     }
