@@ -35,7 +35,17 @@ actor SessionRunner {
     enum StoreWrite: Sendable {
         case journal(JournalEntry)
         case rating(RatingRecord)
+
+        var kind: String {
+            switch self {
+            case .journal(let entry): "journal record (\(entry.kind.rawValue))"
+            case .rating: "rating"
+            }
+        }
     }
+
+    /// Tries per store write, waiting 0.5, 1 and 2 s between them.
+    static let storeWriteAttempts = 4
 
     init(
         machine: SessionMachine, environment: KioskEnvironment, events: AsyncStream<SessionEvent>.Continuation,
@@ -53,17 +63,28 @@ actor SessionRunner {
         records = continuation
         writer = Task { [store = environment.store, metrics = environment.metrics, logger] in
             for await write in stream {
-                do {
-                    switch write {
-                    case .journal(let entry):
-                        _ = try await store.append(entry)
-                        metrics.observe(entry)
-                    case .rating(let rating): _ = try await store.recordRating(rating)
+                // A write that fails is tried again a few times (a full disk freed, a busy file)
+                // before it is given up: the citizen has already been thanked, so there is no
+                // one left to tell. The store refuses for good only when it is unusable; the
+                // daemon's health check then stops new sessions.
+                attempts: for attempt in 1...Self.storeWriteAttempts {
+                    do {
+                        switch write {
+                        case .journal(let entry):
+                            _ = try await store.append(entry)
+                            metrics.observe(entry)
+                        case .rating(let rating): _ = try await store.recordRating(rating)
+                        }
+                        break attempts
+                    } catch {
+                        // Logged without the entry's personal fields: the error says what failed.
+                        guard attempt < Self.storeWriteAttempts else {
+                            logger.critical("store write given up after \(attempt) attempts, \(write.kind) lost: \(error)")
+                            break attempts
+                        }
+                        logger.error("store write failed (attempt \(attempt)), trying again: \(error)")
+                        try? await Task.sleep(for: .milliseconds(250 << attempt))
                     }
-                } catch {
-                    // The store refuses only when it is unusable; the daemon's health check then
-                    // stops new sessions. The entry is logged without its personal fields.
-                    logger.error("store write failed: \(error)")
                 }
             }
         }
