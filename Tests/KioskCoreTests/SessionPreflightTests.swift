@@ -56,19 +56,27 @@ import Testing
         #expect(h.content == .rating(.participationCertificate))
     }
 
-    @Test func heldPrintCanBeGivenUpForTheCounter() {
-        var h = SessionHarness()
+    /// The certificate asked for and sent to the printer.
+    static func certificatePrinting(_ h: inout SessionHarness) -> PrintJobRequest {
         h.startAtMenu()
         h.press(.digit(1))
         h.send(.certificate(h.lastRequest()!, SessionFixtures.certificate))
         h.press(.enter)
-        let job = h.lastPrint!
+        return h.lastPrint!
+    }
+
+    /// `job` printing, with the certificate printer in `condition`.
+    static func processing(_ job: PrintJobRequest, printer condition: PrinterCondition) -> SessionEvent {
+        .printProgress(
+            job.id, PrintJobProgress(job: SessionFixtures.job(2, .processing), printer: SessionFixtures.printer(.certificate, condition)))
+    }
+
+    @Test func heldPrintCanBeGivenUpForTheCounter() {
+        var h = SessionHarness()
+        let job = Self.certificatePrinting(&h)
         h.press(.back)  // not held: nothing to give up
         #expect(!h.log.contains(.cancelPrint(job.id)))
-        h.send(
-            .printProgress(
-                job.id, PrintJobProgress(job: SessionFixtures.job(2, .processing), printer: SessionFixtures.printer(.certificate, .jammed)))
-        )
+        h.send(Self.processing(job, printer: .jammed))
         guard case .printing(let p) = h.content else { return }
         #expect(p.heldBy == .jammed)
         h.press(.back)
@@ -84,16 +92,8 @@ import Testing
     /// cancel that cupsd did not carry out is asked for again after each prompt period.
     @Test func aHeldPrintNobodyAttendsIsCancelledAndTheCancelRepeated() {
         var h = SessionHarness()
-        h.startAtMenu()
-        h.press(.digit(1))
-        h.send(.certificate(h.lastRequest()!, SessionFixtures.certificate))
-        h.press(.enter)
-        let job = h.lastPrint!
-        h.send(
-            .printProgress(
-                job.id,
-                PrintJobProgress(job: SessionFixtures.job(2, .processing), printer: SessionFixtures.printer(.certificate, .paperOut)))
-        )
+        let job = Self.certificatePrinting(&h)
+        h.send(Self.processing(job, printer: .paperOut))
         let t = SessionTimeouts()
         let beforeIdle = h.advance(Int(t.idleSeconds + t.promptSeconds) - 1)
         #expect(!beforeIdle.contains(.cancelPrint(job.id)))
@@ -108,14 +108,8 @@ import Testing
     /// A job that prints on without a hold is never cancelled however long it takes.
     @Test func aSlowPrintThatIsNotHeldIsLeftAlone() {
         var h = SessionHarness()
-        h.startAtMenu()
-        h.press(.digit(1))
-        h.send(.certificate(h.lastRequest()!, SessionFixtures.certificate))
-        h.press(.enter)
-        let job = h.lastPrint!
-        h.send(
-            .printProgress(
-                job.id, PrintJobProgress(job: SessionFixtures.job(2, .processing), printer: SessionFixtures.printer(.certificate, .ready))))
+        let job = Self.certificatePrinting(&h)
+        h.send(Self.processing(job, printer: .ready))
         #expect(!h.advance(600).contains(.cancelPrint(job.id)))
     }
 

@@ -15,9 +15,7 @@ import Testing
             #expect(menu.contains("张*"))
             try await kiosk.press("1")
             let preview = try await kiosk.screen(contains: "验证码：")
-            let code = try #require(
-                preview.split(separator: "\n").first { $0.contains("验证码：") }?
-                    .split(separator: "：").last.map { $0.trimmingCharacters(in: .whitespaces) })
+            let code = try #require(Self.verificationCode(on: preview))
             try await kiosk.press("Enter")
             _ = try await kiosk.screen(contains: "服务评价", timeout: .seconds(40))
             try await kiosk.press("5")
@@ -58,6 +56,12 @@ import Testing
         }
     }
 
+    /// The verification code the certificate preview shows (the printed PDF must carry it).
+    static func verificationCode(on preview: String) -> String? {
+        preview.split(separator: "\n").first { $0.contains("验证码：") }?
+            .split(separator: "：").last.map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
     /// The card is pulled while the citizen looks at the preview: the session ends, the screen
     /// says so plainly, and the journal closes the session.
     @Test func cardPulledMidFlowEndsTheSessionPlainly() async throws {
@@ -86,9 +90,7 @@ import Testing
             _ = try await kiosk.screen(contains: "请选择要办理的业务")
             try await kiosk.press("1")
             let preview = try await kiosk.screen(contains: "验证码：")
-            let code = try #require(
-                preview.split(separator: "\n").first { $0.contains("验证码：") }?
-                    .split(separator: "：").last.map { $0.trimmingCharacters(in: .whitespaces) })
+            let code = try #require(Self.verificationCode(on: preview))
             try await kiosk.press("Enter")
             await card.remove()
             _ = try await kiosk.screen(contains: "请插入社保卡", timeout: .seconds(40))
