@@ -34,7 +34,7 @@ extension SessionMachine {
         journal(.sessionStart, payload: ["reader": .string(reader)])
         let id = newRequest(.cardRead)
         phase = .reading(id)
-        lastInput = now.uptime  // the read's clock (onTick): a mute card must not hold "reading" for good
+        readingSince = now.uptime  // a mute card must not hold "reading" for good (onTick)
         emit(.readCard(id, reader: reader, atr: atr))
     }
 

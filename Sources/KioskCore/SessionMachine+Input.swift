@@ -126,9 +126,10 @@ extension SessionMachine {
             return
         case .reading(let id):
             // A card that stops answering (SCardTransmit has no deadline of its own) ends like an
-            // unreadable one after the idle time, which also covers the hub's slowest answer.
-            if now.uptime - lastInput >= t.idleSeconds {
-                onCardReadFailed(id, .kiosk(KioskError(.timeout, "the card did not answer within \(Int(t.idleSeconds)) s")))
+            // unreadable one.
+            let deadline = Self.readDeadlineSeconds
+            if now.uptime - readingSince >= deadline {
+                onCardReadFailed(id, .kiosk(KioskError(.timeout, "the card was not read within \(Int(deadline)) s")))
             }
             return
         default:

@@ -64,6 +64,8 @@ struct PrintRun: Sendable, Equatable {
     var cancelling = false
     /// When the current job's cancel was last asked for (uptime).
     var cancelAskedAt: Double?
+    /// Since when the printer holds the current job (uptime), nil while it prints on.
+    var heldSince: Double?
     /// The service outcome word journalled once everything printed.
     var outcome: String
 

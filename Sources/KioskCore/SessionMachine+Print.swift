@@ -60,18 +60,20 @@ extension SessionMachine {
         phase = .printing(run)
     }
 
-    /// A held job is never left to the next citizen: with nobody at the kiosk for as long as any
-    /// screen waits (idle, then the prompt) it is cancelled, and a cancel cupsd did not carry
-    /// out is asked for again. Otherwise refilled paper printed one citizen's certificate for
-    /// the next, and a refused cancel left "cancelling" on the screen for good.
+    /// A held job on the printing screen is not left for the next citizen: once it has been
+    /// held, with no key pressed, for as long as any screen waits (idle, then the prompt), it is
+    /// cancelled, and a cancel cupsd did not carry out is asked for again. Otherwise refilled
+    /// paper printed one citizen's certificate for the next, and a refused cancel left
+    /// "cancelling" on the screen for good. (A card pulled during a hold cancels the job at once,
+    /// in `cardGone`.)
     mutating func printingTick(_ run: PrintRun) {
-        guard run.progress?.isHeld == true else { return }
+        guard run.progress?.isHeld == true, let heldSince = run.heldSince else { return }
         let t = settings.timeouts
         var run = run
         if run.cancelling {
             guard let asked = run.cancelAskedAt, now.uptime - asked >= t.promptSeconds else { return }
         } else {
-            guard now.uptime - lastInput >= t.idleSeconds + t.promptSeconds else { return }
+            guard now.uptime - max(heldSince, lastInput) >= t.idleSeconds + t.promptSeconds else { return }
             run.cancelling = true
         }
         run.cancelAskedAt = now.uptime
@@ -81,6 +83,7 @@ extension SessionMachine {
 
     mutating func onPrintProgress(_ id: RequestID, _ progress: PrintJobProgress) {
         guard case .printing(var run) = phase, run.current.id == id else { return }
+        run.heldSince = progress.isHeld ? (run.heldSince ?? now.uptime) : nil
         run.progress = progress
         phase = .printing(run)
     }
@@ -103,6 +106,7 @@ extension SessionMachine {
             if run.index + 1 < run.jobs.count {
                 run.index += 1
                 run.progress = nil
+                run.heldSince = nil
                 send(run.current)
                 phase = .printing(run)
             } else {

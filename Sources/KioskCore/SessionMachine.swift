@@ -21,6 +21,11 @@ public struct SessionMachine: Sendable {
     var lastInput: Double
     /// When the "continue?" prompt appeared.
     var promptSince: Double?
+    /// When the card's read began (its deadline's clock: key presses do not move it).
+    var readingSince: Double = 0
+    /// How long a read may take: its card answers plus the hub's slowest subject lookup (three
+    /// 5 s attempts and two Retry-After waits of up to 10 s), with room to spare.
+    public static let readDeadlineSeconds: Double = 60
     /// Actions waiting for their answer. Prints outlive the session that started them.
     var pending: [RequestID: Pending] = [:]
     var stopRequested = false

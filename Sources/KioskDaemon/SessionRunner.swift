@@ -65,8 +65,8 @@ actor SessionRunner {
             for await write in stream {
                 // A write that fails is tried again a few times (a full disk freed, a busy file)
                 // before it is given up: the citizen has already been thanked, so there is no
-                // one left to tell. The store refuses for good only when it is unusable; the
-                // daemon's health check then stops new sessions.
+                // one left to tell. A store that stays unusable fails the daemon's health check,
+                // which then stops new sessions.
                 attempts: for attempt in 1...Self.storeWriteAttempts {
                     do {
                         switch write {
@@ -78,7 +78,9 @@ actor SessionRunner {
                         break attempts
                     } catch {
                         // Logged without the entry's personal fields: the error says what failed.
-                        guard attempt < Self.storeWriteAttempts else {
+                        // An entry the store refuses for its content never passes: not retried.
+                        let refused = (error as? KioskError)?.code == .invalidInput
+                        guard attempt < Self.storeWriteAttempts, !refused else {
                             logger.critical("store write given up after \(attempt) attempts, \(write.kind) lost: \(error)")
                             break attempts
                         }

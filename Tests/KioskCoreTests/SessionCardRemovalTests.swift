@@ -70,13 +70,14 @@ import Testing
         #expect(h.content == .cardRemoved(CardRemovedView(printInProgress: nil, printHeld: false, interrupted: false)))
     }
 
-    /// A card that never answers: after the idle time the citizen is asked to take it, as for an
-    /// unreadable card, and the session ends in the journal.
+    /// A card that never answers: after the read deadline the citizen is asked to take it, as
+    /// for an unreadable card, and the session ends in the journal. Keys do not hold it off.
     @Test func aCardThatNeverAnswersEndsAsUnreadable() {
         var h = SessionHarness()
         h.insertCard()
         #expect(h.content == .reading)
-        h.advance(Int(SessionTimeouts().idleSeconds) - 1)
+        h.advance(Int(SessionMachine.readDeadlineSeconds) - 1)
+        h.press(.enter)
         #expect(h.content == .reading)
         h.advance(1)
         guard case .takeCard(let take) = h.content else { Issue.record("\(h.content)"); return }

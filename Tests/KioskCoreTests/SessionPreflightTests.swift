@@ -93,6 +93,9 @@ import Testing
     @Test func aHeldPrintNobodyAttendsIsCancelledAndTheCancelRepeated() {
         var h = SessionHarness()
         let job = Self.certificatePrinting(&h)
+        // It printed for a long while before the hold: the wait counts from the hold.
+        h.send(Self.processing(job, printer: .ready))
+        h.advance(100)
         h.send(Self.processing(job, printer: .paperOut))
         let t = SessionTimeouts()
         let beforeIdle = h.advance(Int(t.idleSeconds + t.promptSeconds) - 1)
