@@ -51,23 +51,32 @@ extension HTTPHubClient {
                 }
             } catch let error as HubProblem {
                 throw error
-            } catch let error as KioskError where error.code == .hub {
-                await recordAbandoned()
-                throw error  // a contract violation: asking again will not change the answer
-            } catch _ where Task.isCancelled {
-                await recordAbandoned()
-                throw CancellationError()  // the caller gave up: no failure of the hub's
             } catch {
-                await recordFailure()
+                lastError = try await settle(error)
                 log.warning("\(method.rawValue) \(path) failed: \(sensitive ? "transport error" : "\(error)")")
-                lastError =
-                    (error as? KioskError) ?? KioskError(.hubUnavailable, "the hub at \(configuration.baseURL) is not reachable (\(error))")
                 guard attempt < attempts else { break }
             }
             // Outside the do: a Retry-After too long to honour ends the call with its own error.
             try await pause(before: attempt + 1, retryAfter: retryAfter)
         }
         throw lastError
+    }
+
+    /// A failed exchange, settled with the breaker. A contract violation (asking again gets the
+    /// same answer) and a caller who gave up say nothing of the hub's health: the probe slot they
+    /// may hold is freed and the call ends, a cancellation as `CancellationError`. Anything else
+    /// counts against the hub and comes back as the error to report if no retry gets through.
+    func settle(_ error: any Error) async throws -> KioskError {
+        if let error = error as? KioskError, error.code == .hub {
+            await recordAbandoned()
+            throw error
+        }
+        if Task.isCancelled {
+            await recordAbandoned()
+            throw CancellationError()
+        }
+        await recordFailure()
+        return (error as? KioskError) ?? KioskError(.hubUnavailable, "the hub at \(configuration.baseURL) is not reachable (\(error))")
     }
 
     /// One request and its whole answer, timed. Runs on `executor`: the library's future API

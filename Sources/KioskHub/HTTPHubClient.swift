@@ -192,15 +192,8 @@ extension HTTPHubClient {
                 return try await exchange(
                     .GET, "/v1/kiosks/\(configuration.kioskId)/config", body: nil, key: nil, requestId: UUID().uuidString,
                     headers: etag.map { [("If-None-Match", $0)] } ?? [])
-            } catch let error as KioskError where error.code == .hub {
-                await recordAbandoned()
-                throw error
-            } catch _ where Task.isCancelled {
-                await recordAbandoned()
-                throw CancellationError()
             } catch {
-                await recordFailure()
-                throw KioskError(.hubUnavailable, "the hub at \(configuration.baseURL) is not reachable (\(error))")
+                throw try await settle(error)
             }
         }
         await status.code >= 500 ? recordFailure() : recordSuccess()

@@ -102,17 +102,14 @@ struct HubBench: AsyncParsableCommand {
             print("hub client: \(requests) GET /v1/health a side against kiosk-hub-sim on loopback")
             print("| path | median ms | p95 ms | ratio |")
             print("|---|---|---|---|")
-            print("| curl, one process, keep-alive (baseline) | \(fmt(curl.median)) | \(fmt(curl.percentile(95))) | 1.00 |")
-            print(
-                "| AsyncHTTPClient alone (same request) | \(fmt(library.median)) | \(fmt(library.percentile(95))) | \(fmt(library.median / curl.median, 2)) |"
-            )
-            print("| HTTPHubClient | \(fmt(o.median)) | \(fmt(o.percentile(95))) | \(fmt(ratio, 2)) |")
-            print(
-                "| floor: NIO's HTTP/1.1 codec alone, no TLS, pool or decoding | \(fmt(floor.median)) | \(fmt(floor.percentile(95))) | \(fmt(floor.median / curl.median, 2)) |"
-            )
-            print(
-                "| floor, the caller already on its event loop (no hand-off) | \(fmt(floorOnLoop.median)) | \(fmt(floorOnLoop.percentile(95))) | \(fmt(floorOnLoop.median / curl.median, 2)) |"
-            )
+            func row(_ path: String, _ sample: Sample) {
+                print("| \(path) | \(fmt(sample.median)) | \(fmt(sample.percentile(95))) | \(fmt(sample.median / curl.median, 2)) |")
+            }
+            row("curl, one process, keep-alive (baseline)", curl)
+            row("AsyncHTTPClient alone (same request)", library)
+            row("HTTPHubClient", o)
+            row("floor: NIO's HTTP/1.1 codec alone, no TLS, pool or decoding", floor)
+            row("floor, the caller already on its event loop (no hand-off)", floorOnLoop)
             // What the client itself adds (request id, headers, breaker, metrics, decoding) against
             // what the library costs: they call for different remedies.
             let own = o.median - library.median
