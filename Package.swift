@@ -77,7 +77,13 @@ let package = Package(
             name: "KioskCard",
             dependencies: ["KioskCore", "CPCSCLite", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
-        .target(name: "KioskPrint", dependencies: ["KioskCore", "CCUPS"], swiftSettings: strict),
+        // CUPS, and the parent's side of the render child (documents are drawn in kiosk-render).
+        .target(
+            name: "KioskPrint",
+            dependencies: [
+                "KioskCore", "CCUPS", .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ], swiftSettings: strict),
         // The renderer (cairo, pango, qrencode): linked by kiosk-render, kioskctl and the
         // benchmarks, never by kioskd, so the daemon does not even load those libraries.
         .target(name: "KioskRender", dependencies: ["KioskCore", "KioskPrint", "CPangoCairo", "CQREncode"], swiftSettings: strict),
@@ -107,28 +113,61 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ], swiftSettings: strict),
         .target(name: "KioskConsole", dependencies: ["KioskCore", "CSystemShims"], swiftSettings: strict),
-        // Composition root: builds the ServiceGroup from configuration.
+        // The camera: face frames in memory only.
+        .target(name: "KioskCamera", dependencies: ["KioskCore"], swiftSettings: strict),
+
+        // Shared by kioskd and kioskctl: configuration, the control socket's wire, diagnostics.
+        // Site file and kiosk-config files, effective configuration, signed bundles and their history.
+        .target(
+            name: "KioskConfig",
+            dependencies: [
+                "KioskCore", "KioskConsole", "KioskPrint", "KioskStore", .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ], swiftSettings: strict),
+        // The control socket's wire types and kioskctl's client (no server: kioskctl links this).
+        .target(
+            name: "KioskControl",
+            dependencies: [
+                "KioskCore", "KioskConfig",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ], swiftSettings: strict),
+        // Checks with verdicts (who acts, what to do), the device survey, the network probe.
+        .target(
+            name: "KioskDiagnostics",
+            dependencies: [
+                "KioskCore", "KioskCard", "KioskPrint", "KioskHub", "KioskStore", "CSystemShims",
+                .product(name: "Logging", package: "swift-log"),
+            ], swiftSettings: strict),
+
+        // kioskd only.
+        // The control socket's server: routes, peer identity, the state the routes share.
+        .target(
+            name: "KioskControlServer",
+            dependencies: [
+                "KioskCore", "KioskConfig", "KioskControl", "KioskDiagnostics", "KioskStore", "CSystemShims",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ], swiftSettings: strict),
+        // Composition root (KioskApp) and the services: session runner, supervisor, pollers, metrics.
         .target(
             name: "KioskDaemon",
             dependencies: [
-                "KioskCore", "KioskCard", "KioskPrint", "KioskHub", "KioskStore", "KioskConsole", "CSystemShims",
+                "KioskCore", "KioskCard", "KioskPrint", "KioskHub", "KioskStore", "KioskConsole", "KioskCamera", "KioskConfig",
+                "KioskControl", "KioskControlServer", "KioskDiagnostics", "CSystemShims",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
-                // The control socket and the metrics endpoint (issue 8).
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                // Documents render in a child process (issue 7).
-                .product(name: "Subprocess", package: "swift-subprocess"),
-                .product(name: "SystemPackage", package: "swift-system"),
             ], swiftSettings: strict),
         // The reference hub, as a library so tests start it on a loopback port.
         .target(
@@ -151,7 +190,7 @@ let package = Package(
         .executableTarget(
             name: "kioskd",
             dependencies: [
-                "KioskDaemon",
+                "KioskDaemon", "KioskConfig",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], exclude: ["kioskd.order"], swiftSettings: strict, linkerSettings: kioskdReleaseLink),
@@ -159,7 +198,8 @@ let package = Package(
         .executableTarget(
             name: "kioskctl",
             dependencies: [
-                "KioskDaemon", "KioskRender",
+                "KioskCore", "KioskCard", "KioskPrint", "KioskHub", "KioskStore", "KioskConfig", "KioskControl", "KioskDiagnostics",
+                "KioskRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], swiftSettings: strict),
         .executableTarget(
@@ -176,7 +216,7 @@ let package = Package(
             name: "kiosk-bench",
             dependencies: [
                 "KioskCore", "KioskCard", "KioskStore", "KioskPrint", "KioskRender", "KioskHub", "KioskHubSim", "KioskConsole",
-                "KioskDaemon",
+                "KioskConfig", "KioskDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -197,17 +237,27 @@ let package = Package(
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore", "KioskTesting"]),
         .testTarget(
             name: "KioskCardTests", dependencies: ["KioskCard", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "KioskConsoleTests", dependencies: ["KioskConsole", "KioskTesting"]),
+        .testTarget(name: "KioskConsoleTests", dependencies: ["KioskConsole", "KioskConfig", "KioskTesting"]),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskCore"]),
         .testTarget(name: "KioskPrintTests", dependencies: ["KioskPrint", "KioskRender", "KioskCore", "KioskTesting"]),
         .testTarget(
             name: "KioskHubTests",
             dependencies: [
-                "KioskHub", "KioskHubSim", "KioskCore",
+                "KioskHub", "KioskHubSim", "KioskCore", "KioskCamera",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
+            ]),
+        .testTarget(
+            name: "KioskConfigTests",
+            dependencies: ["KioskConfig", "KioskCore", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "KioskDiagnosticsTests", dependencies: ["KioskDiagnostics", "KioskCore", "KioskTesting"]),
+        .testTarget(
+            name: "KioskControlServerTests",
+            dependencies: [
+                "KioskControlServer", "KioskControl", "KioskConfig", "KioskCore", "KioskStore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(
             name: "KioskDaemonTests",
@@ -221,6 +271,7 @@ let package = Package(
             name: "KioskIntegrationTests",
             dependencies: [
                 "KioskCore", "KioskCard", "KioskPrint", "KioskRender", "KioskHub", "KioskDaemon", "KioskHubSim", "KioskTesting",
+                "KioskConfig", "KioskControl",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -24,12 +24,6 @@ public struct SocialSecurityApplication: Sendable {
         public var notes: [String]
     }
 
-    public enum PINOutcome: Sendable, Equatable {
-        case verified
-        case wrong(triesLeft: Int)
-        case blocked
-    }
-
     let transport: CardTransport
     let authenticator: (any CardAuthenticator)?
 
@@ -96,7 +90,7 @@ public struct SocialSecurityApplication: Sendable {
     }
 
     /// VERIFY with the citizen's PIN (application selected first).
-    public func verifyPIN(_ pin: String) async throws -> PINOutcome {
+    public func verifyPIN(_ pin: String) async throws -> PINResult {
         guard let block = CardEncoding.pinBlock(pin) else { throw KioskError(.invalidInput, "a PIN is 4 to 12 digits") }
         try await selectApplication()
         let response = try await send([0x00, 0x20, 0x00, 0x00, UInt8(block.count)] + block)

@@ -1,4 +1,4 @@
-/// The hub as the rest of the kiosk sees it (docs/hub-contract.md). The adapter (KioskHub)
+/// The hub as the rest of the kiosk sees it (docs/hub-api.yaml). The adapter (KioskHub)
 /// speaks HTTPS; tests of logic use a fake. Errors: `HubProblem` for the hub's own answers,
 /// KioskError `.hubUnavailable` when it cannot be reached (or the breaker is open), `.hub` for
 /// answers that break the contract.
@@ -16,8 +16,19 @@ public protocol HubClient: Sendable {
     func verificationState(sessionId: String) async throws -> VerificationState
     func cancelVerification(sessionId: String) async throws
     func submitRating(transactionId: String, service: String, score: Int, comment: String?) async throws
+    /// POST /v1/kiosks/{id}/status: the kiosk's heartbeat.
+    func heartbeat(_ beat: HubHeartbeat) async throws
+    /// POST /v1/kiosks/{id}/status with a card left in the slot after its session: the hall's
+    /// staff are told to take it.
+    func reportCardLeft(_ notice: HubCardLeftNotice) async throws
+    /// GET /v1/kiosks/{id}/config with If-None-Match: the newest signed bundle for this kiosk.
+    func kioskConfig(etag: String?) async throws -> KioskConfigAnswer
     /// The breaker's view: up, degraded, down. The stream yields the current state first.
     func statusUpdates() -> AsyncStream<HubStatus>
+    /// The breaker's view now.
+    func currentStatus() async -> HubStatus
+    /// Closes the client's connections; nothing is asked of it afterwards.
+    func shutdown() async
 }
 
 public struct HubHealth: Sendable, Equatable, Codable {

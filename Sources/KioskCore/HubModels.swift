@@ -1,3 +1,5 @@
+import Foundation
+
 /// The hub contract's payloads as the kiosk uses them (docs/hub-api.yaml). Amounts are fen
 /// (integers), months YYYY-MM, dates YYYY-MM-DD, times RFC 3339 UTC.
 public struct HubSubject: Sendable, Equatable, Codable {
@@ -169,4 +171,50 @@ public struct HubProblem: Error, Sendable, Equatable, Codable, CustomStringConve
     }
 
     public var description: String { "hub \(status) \(code): \(title)" }
+}
+
+/// The heartbeat body (POST /v1/kiosks/{id}/status), sent on the configuration poll's beat.
+public struct HubHeartbeat: Sendable, Equatable, Codable {
+    public var kioskId: String
+    public var softwareVersion: String
+    /// The applied bundle's version; 0: the site file alone.
+    public var configVersion: Int
+    public var maintenance: Bool
+    /// The journal's last sequence number, if the store could say.
+    public var journalHead: Int?
+    /// The breaker's view of the hub (up, degraded, down).
+    public var hubStatus: String
+    /// RFC 3339 UTC.
+    public var time: String
+
+    public init(
+        kioskId: String, softwareVersion: String, configVersion: Int, maintenance: Bool, journalHead: Int?, hubStatus: String,
+        time: String
+    ) {
+        self.kioskId = kioskId
+        self.softwareVersion = softwareVersion
+        self.configVersion = configVersion
+        self.maintenance = maintenance
+        self.journalHead = journalHead
+        self.hubStatus = hubStatus
+        self.time = time
+    }
+}
+
+/// A card stayed in the slot after its session; posted to the status endpoint.
+public struct HubCardLeftNotice: Sendable, Equatable, Codable {
+    public var event = "card-left"
+    public var sessionId: String
+
+    public init(sessionId: String) { self.sessionId = sessionId }
+}
+
+/// The hub's answer to GET /v1/kiosks/{id}/config.
+public enum KioskConfigAnswer: Sendable, Equatable {
+    /// A signed bundle, as bytes, and its ETag for the next If-None-Match.
+    case bundle(Data, etag: String?)
+    /// 304: the bundle named by the ETag is still the newest.
+    case notModified
+    /// 404: no bundle for this kiosk.
+    case none
 }

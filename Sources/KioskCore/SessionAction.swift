@@ -1,7 +1,7 @@
 /// What the session engine asks the runner to do. Every action with a `RequestID` is answered
 /// by exactly one result event with that id, or by `.actionFailed(id, …)`.
 public enum SessionAction: Sendable, Equatable {
-    /// Read the card in `reader` and resolve its subject at the hub; answer `.cardRead` or `.cardReadFailed`.
+    /// Read the card in `reader` and resolve its subject at the hub; answer `.cardRead` or `.actionFailed`.
     case readCard(RequestID, reader: String, atr: [UInt8])
     /// VERIFY the PIN on the card of this session; answer `.pinResult`. Never log the PIN.
     case verifyPIN(RequestID, pin: String)

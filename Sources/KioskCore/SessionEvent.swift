@@ -6,7 +6,6 @@ public enum SessionEvent: Sendable, Equatable {
     /// Answer to `.readCard`: the card, and the hub's subject when the hub resolved it (nil when
     /// the hub could not be asked; hub services are then shown unavailable).
     case cardRead(RequestID, SocialSecurityCard, HubSubject?)
-    case cardReadFailed(RequestID, KioskError)
     case pinResult(RequestID, PINResult)
     case contributions(RequestID, [ContributionRow])
     case pensionPayments(RequestID, [PensionPayment])
@@ -31,14 +30,7 @@ public enum SessionEvent: Sendable, Equatable {
     case shutdownRequested
 }
 
-/// The card's answer to VERIFY.
-public enum PINResult: Sendable, Equatable {
-    case verified
-    case wrong(triesLeft: Int)
-    case blocked
-}
-
-/// Where the face verification is (KioskHub's FaceVerificationFlow.Progress, mapped by the runner).
+/// Where the face verification is, step by step (the runner's face flow reports each).
 public enum FaceStage: String, Sendable, Equatable {
     case sessionCreated = "session-created"
     case capturing

@@ -163,11 +163,7 @@ extension SessionMachine {
             state.notified = true
             emit(.alert(.staff))
             emit(.notifyCardLeft(sessionId: sessionId))
-            emit(
-                .journal(
-                    JournalEntry(
-                        kind: .deviceFault, sessionId: sessionId,
-                        payload: ["fault": .string("card-left-in-slot"), "seconds": .int(Int(waited))])))
+            emit(.journal(.cardLeftInSlot(sessionId: sessionId, seconds: Int(waited))))
         }
         phase = .takeCard(state)
     }

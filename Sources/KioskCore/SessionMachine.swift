@@ -60,7 +60,6 @@ public struct SessionMachine: Sendable {
         switch event {
         case .card(let cardEvent): onCard(cardEvent)
         case .cardRead(let id, let card, let subject): onCardRead(id, card, subject)
-        case .cardReadFailed(let id, let error): onCardReadFailed(id, .kiosk(error))
         case .pinResult(let id, let result): onPINResult(id, result)
         case .contributions(let id, let rows): onContributions(id, rows)
         case .pensionPayments(let id, let rows): onPensionPayments(id, rows)

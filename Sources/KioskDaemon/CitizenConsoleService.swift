@@ -1,9 +1,9 @@
 import Dispatch
 import Foundation
-import KioskCard
+import KioskConfig
 import KioskConsole
+import KioskControlServer
 import KioskCore
-import KioskHub
 import Logging
 import ServiceLifecycle
 
@@ -38,7 +38,7 @@ struct CitizenConsoleService: Service {
 
         var feeders: [Task<Void, Never>] = []
         // Card readers: every event, unfiltered; the machine follows its slot.
-        feeders.append(Task { for await e in PCSCReaderMonitor.events() { continuation.yield(.card(e)) } })
+        feeders.append(Task { [cardSlot = environment.cardSlot] in for await e in cardSlot.events() { continuation.yield(.card(e)) } })
         // The keypad.
         let keymap = files.keymap
         let keypad = KeypadDecoder(KeyDecoder(map: keymap))
@@ -106,7 +106,7 @@ struct CitizenConsoleService: Service {
         winch.cancel()
         feeders.forEach { $0.cancel() }
         input.stop()
-        await PCSCReaderMonitor.waitUntilStopped()
+        await environment.cardSlot.waitUntilStopped()
         await runner.flushStore()
         output.restore()
     }

@@ -1,7 +1,8 @@
 import Foundation
+import KioskConfig
+import KioskControl
+import KioskControlServer
 import KioskCore
-import KioskHub
-import KioskStore
 import Logging
 import ServiceLifecycle
 
@@ -11,21 +12,11 @@ import ServiceLifecycle
 /// the supervisor without waiting: applying it stops this very front.
 struct ConfigPollService: Service {
     let configuration: KioskConfiguration
-    let hub: HTTPHubClient
-    let store: KioskStore
+    let hub: any HubClient
+    let store: any RecordStore
     let control: KioskControlState
     let desk: ConfigDesk
     let logger: Logger
-
-    struct Heartbeat: Encodable, Sendable {
-        var kioskId: String
-        var softwareVersion: String
-        var configVersion: Int
-        var maintenance: Bool
-        var journalHead: Int?
-        var hubStatus: String
-        var time: String
-    }
 
     func run() async throws {
         let interval = configuration.bundles.pollSeconds
@@ -68,7 +59,7 @@ struct ConfigPollService: Service {
     private func beat() async {
         let status = await control.config
         let head = try? await store.journalHead()
-        let beat = Heartbeat(
+        let beat = HubHeartbeat(
             kioskId: configuration.kiosk.id, softwareVersion: KioskVersion.current, configVersion: status.version,
             maintenance: await control.maintenance.on, journalHead: head?.seq, hubStatus: "\(await hub.currentStatus())",
             time: ISO8601DateFormatter().string(from: Date()))

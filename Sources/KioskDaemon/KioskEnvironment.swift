@@ -1,25 +1,21 @@
-import Foundation
-import KioskCard
 import KioskCore
-import KioskHub
-import KioskPrint
-import KioskStore
 
-/// The adapters one kiosk runs on, built once from the configuration: the store, the hub, the
-/// two printers, the document renderer, the card slot and the camera. The session runner only
-/// sees them through their Core protocols, except where a device needs its concrete adapter.
+/// The peers one citizen front runs on, built once from the configuration by the composition
+/// root (`KioskApp`): each one a KioskCore port, so the runner and the services are tested with
+/// the fakes of KioskTesting as well as with the real adapters.
 struct KioskEnvironment: Sendable {
     let configuration: KioskConfiguration
-    let store: KioskStore
-    /// The kiosk's own key for journal subjectRefs (HMAC of the SSN; see docs/journal.md).
-    let subjectKey: SubjectKey
-    let hub: HTTPHubClient
+    let store: any RecordStore
+    /// The kiosk's own key for journal subjectRefs (docs/journal.md).
+    let subjectKey: any SubjectRefKey
+    let hub: any HubClient
     let printers: [PrinterRole: any KioskPrinter]
     let renderer: any DocumentRendering
-    let cardReader: PCSCCardReader
+    let cardSlot: any CardSlot
     let camera: (any FaceCamera)?
+    let clock: any KioskClock
     /// Receipt/certificate media per role (from the print templates).
     let media: [PrinterRole: [String]]
-    /// Counters fed from the journal entries the session runner stores (issue 8).
+    /// Counters fed from the journal entries the session runner stores.
     let metrics: KioskMetrics
 }

@@ -1,26 +1,25 @@
-import Foundation
-import KioskConsole
 import KioskCore
-import KioskHub
-import KioskStore
 import Logging
 import ServiceLifecycle
 import Synchronization
 
 /// One generation of the citizen side: the service group built from one effective
-/// configuration, running in its own task until the supervisor stops it.
+/// configuration, running in its own task until the supervisor stops it. The composition root
+/// builds it (`KioskApp.startFront`); the supervisor only starts, checks and stops generations.
 final class KioskFront: Sendable {
     let configuration: KioskConfiguration
     let group: ServiceGroup?
-    let hub: HTTPHubClient?
+    let hub: (any HubClient)?
     /// Set when this front could only show the out-of-service notice.
     let outOfService: KioskError?
     private let task: Task<Void, Never>?
     private let stopping: StopFlag
 
-    private init(
-        configuration: KioskConfiguration, group: ServiceGroup?, hub: HTTPHubClient?, outOfService: KioskError?, desk: ConfigDesk?,
-        logger: Logger
+    /// Starts `group` at once. `onEndedUnasked` runs when the group ends without `stop()`: a
+    /// front that stops by itself stops the daemon.
+    init(
+        configuration: KioskConfiguration, group: ServiceGroup?, hub: (any HubClient)?, outOfService: KioskError?, logger: Logger,
+        onEndedUnasked: (@Sendable (String) -> Void)? = nil
     ) {
         self.configuration = configuration
         self.group = group
@@ -31,53 +30,9 @@ final class KioskFront: Sendable {
         task = group.map { group in
             Task {
                 do { try await group.run() } catch { logger.error("kiosk front: \(error)") }
-                // A front ends only when the supervisor stops it; anything else stops the daemon.
-                if !stopping.isSet { desk?.generationEnded("its services ended") }
+                if !stopping.isSet { onEndedUnasked?("its services ended") }
             }
         }
-    }
-
-    /// Builds and starts a front; a configuration the kiosk cannot serve with becomes an
-    /// out-of-service front that says why.
-    static func start(
-        _ configuration: KioskConfiguration, store: KioskStore, options: KioskApp.Options, control: KioskControlState, desk: ConfigDesk,
-        logger: Logger
-    ) -> KioskFront {
-        do {
-            let output = try TerminalOutput(ttyPath: options.ttyPath)
-            let hub = try HTTPHubClient(KioskApp.hubClientConfiguration(configuration), logger: logger)
-            do {
-                let services = try KioskApp.citizenServices(
-                    configuration, store: store, hub: hub, output: output, options: options, control: control, desk: desk, logger: logger)
-                let group = ServiceGroup(configuration: .init(services: services, logger: logger))
-                return KioskFront(configuration: configuration, group: group, hub: hub, outOfService: nil, desk: desk, logger: logger)
-            } catch {
-                let reason = (error as? KioskError) ?? KioskError(.configuration, "\(error)")
-                logger.critical("out of service: \(reason)")
-                let notice = OutOfServiceService(reason: reason, output: output, kioskId: configuration.kiosk.id)
-                let group = ServiceGroup(
-                    configuration: .init(
-                        services: [.init(service: HubClientLifetime(client: hub)), .init(service: notice)], logger: logger))
-                return KioskFront(configuration: configuration, group: group, hub: hub, outOfService: reason, desk: desk, logger: logger)
-            }
-        } catch {
-            let reason = (error as? KioskError) ?? KioskError(.configuration, "\(error)")
-            logger.critical("out of service: \(reason)")
-            return outOfService(reason, options: options, configuration: configuration, logger: logger)
-        }
-    }
-
-    /// A front that only shows the out-of-service notice (no store, no hub).
-    static func outOfService(
-        _ reason: KioskError, options: KioskApp.Options, configuration: KioskConfiguration? = nil, logger: Logger
-    ) -> KioskFront {
-        let configuration = configuration ?? options.configuration
-        guard let output = try? TerminalOutput(ttyPath: options.ttyPath) else {
-            return KioskFront(configuration: configuration, group: nil, hub: nil, outOfService: reason, desk: nil, logger: logger)
-        }
-        let notice = OutOfServiceService(reason: reason, output: output, kioskId: configuration.kiosk.id)
-        let group = ServiceGroup(configuration: .init(services: [.init(service: notice)], logger: logger))
-        return KioskFront(configuration: configuration, group: group, hub: nil, outOfService: reason, desk: nil, logger: logger)
     }
 
     /// Stops the front like SIGTERM does (the citizen's current step finishes) and waits.

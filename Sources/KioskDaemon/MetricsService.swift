@@ -1,8 +1,9 @@
 import Foundation
 import Hummingbird
+import KioskConfig
+import KioskControl
+import KioskControlServer
 import KioskCore
-import KioskHub
-import KioskStore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -15,8 +16,8 @@ import ServiceLifecycle
 struct MetricsService: Service {
     let listen: String
     let metrics: KioskMetrics
-    let store: KioskStore
-    let hub: HTTPHubClient
+    let store: any RecordStore
+    let hub: any HubClient
     /// The supervisor's view, for the configuration version; nil leaves it to `setConfigVersion`.
     let control: KioskControlState?
     var refreshEvery: Duration = .seconds(5)
@@ -88,8 +89,8 @@ struct MetricsService: Service {
 
     func refreshOnce() async {
         do {
-            for destination in try await store.outboxStatus() {
-                metrics.setOutboxBacklog(destination: destination.destination, pending: destination.pending)
+            for (destination, pending) in try await store.outboxBacklog() {
+                metrics.setOutboxBacklog(destination: destination, pending: pending)
             }
         } catch {
             logger.debug("metrics: outbox status not read: \(error)")

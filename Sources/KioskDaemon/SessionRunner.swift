@@ -1,8 +1,6 @@
 import Foundation
-import KioskCard
 import KioskCore
 import KioskHub
-import KioskStore
 import Logging
 
 /// Runs the session engine: events in on one queue, one at a time, into `SessionMachine`;
@@ -61,7 +59,7 @@ actor SessionRunner {
         self.onAlert = onAlert
         let (stream, continuation) = AsyncStream.makeStream(of: StoreWrite.self)
         records = continuation
-        writer = Task { [store = environment.store, metrics = environment.metrics, logger] in
+        writer = Task { [store = environment.store, metrics = environment.metrics, clock = environment.clock, logger] in
             for await write in stream {
                 // A write that fails is tried again a few times (a full disk freed, a busy file)
                 // before it is given up: the citizen has already been thanked, so there is no
@@ -85,7 +83,7 @@ actor SessionRunner {
                             break attempts
                         }
                         logger.error("store write failed (attempt \(attempt)), trying again: \(error)")
-                        try? await Task.sleep(for: .milliseconds(250 << attempt))
+                        try? await clock.sleep(for: .milliseconds(250 << attempt))
                     }
                 }
             }
@@ -105,7 +103,7 @@ actor SessionRunner {
 
     /// Feeds one event to the machine and starts what it asks for.
     func handle(_ event: SessionEvent) async {
-        let actions = machine.handle(event, at: .current())
+        let actions = machine.handle(event, at: environment.clock.now())
         for action in actions { perform(action) }
         await onScreen(machine.screen)
     }
@@ -123,8 +121,7 @@ actor SessionRunner {
         case .readCard(let id, let reader, let atr):
             slotReader = reader
             run(id) { [environment] in
-                let reading = try await environment.cardReader.read(reader: reader, atr: atr)
-                let card = reading.result.card
+                let card = try await environment.cardSlot.read(reader: reader, atr: atr)
                 var subject: HubSubject?
                 if let holder = card.holder {
                     subject = try? await environment.hub.resolveSubject(
@@ -137,22 +134,9 @@ actor SessionRunner {
             }
         case .verifyPIN(let id, let pin):
             let reader = slotReader
-            run(id) {
+            run(id) { [cardSlot = environment.cardSlot] in
                 guard let reader else { throw KioskError(.noCard, "no card in the slot") }
-                let connection = try await PCSCCardConnection(reader: reader)
-                let outcome: SocialSecurityApplication.PINOutcome
-                do {
-                    outcome = try await SocialSecurityApplication(channel: connection).verifyPIN(pin)
-                    await connection.disconnect()
-                } catch {
-                    await connection.disconnect()
-                    throw error
-                }
-                switch outcome {
-                case .verified: return .pinResult(id, .verified)
-                case .wrong(let left): return .pinResult(id, .wrong(triesLeft: left))
-                case .blocked: return .pinResult(id, .blocked)
-                }
+                return .pinResult(id, try await cardSlot.verifyPIN(pin, reader: reader))
             }
         case .fetchContributions(let id, let ref, let from, let to):
             run(id) { [hub = environment.hub] in .contributions(id, try await hub.contributions(subjectRef: ref, from: from, to: to)) }
@@ -186,10 +170,7 @@ actor SessionRunner {
             Task { await onAlert(level) }
         case .notifyCardLeft(let sessionId):
             logger.notice("card left in the slot", metadata: ["session": "\(sessionId)"])
-            Task { [hub = environment.hub] in
-                struct CardLeft: Encodable, Sendable { var event = "card-left"; var sessionId: String }
-                try? await hub.heartbeat(CardLeft(sessionId: sessionId))
-            }
+            Task { [hub = environment.hub] in try? await hub.reportCardLeft(HubCardLeftNotice(sessionId: sessionId)) }
         case .endSession:
             slotReader = nil
             journalRefs = [:]
@@ -252,16 +233,7 @@ actor SessionRunner {
             let outcome = try await flow.run(
                 subjectRef: subjectRef, consent: consent, purpose: request.purpose,
                 onSession: { sessionId in await self.rememberFaceSession(id, sessionId) },
-                progress: { step in
-                    let stage: FaceStage =
-                        switch step {
-                        case .sessionCreated: .sessionCreated
-                        case .capturing: .capturing
-                        case .uploading: .uploading
-                        case .waitingForDecision: .waitingForDecision
-                        }
-                    events.yield(.faceProgress(id, stage))
-                })
+                progress: { stage in events.yield(.faceProgress(id, stage)) })
             return .faceOutcome(id, outcome)
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import KioskConsole
 import KioskCore
+import KioskDiagnostics
 import Logging
 import ServiceLifecycle
 

@@ -7,13 +7,6 @@ import KioskCore
 /// the decision polled with backoff until final or expired. Cancel tells the hub the citizen
 /// gave up. The kiosk never decides and never keeps a score.
 public struct FaceVerificationFlow: Sendable {
-    public enum Progress: Sendable, Equatable {
-        case sessionCreated(attemptsLeftToday: Int)
-        case capturing
-        case uploading
-        case waitingForDecision
-    }
-
     let hub: any HubClient
     let camera: any FaceCamera
     public var frameCount = 3
@@ -34,11 +27,11 @@ public struct FaceVerificationFlow: Sendable {
     /// cancel it), `progress` each step. The frames are wiped whatever happens.
     public func run(
         subjectRef: String, consent: FaceConsent, purpose: String = "pension-qualification",
-        onSession: @Sendable (String) async -> Void = { _ in }, progress: @Sendable (Progress) async -> Void = { _ in }
+        onSession: @Sendable (String) async -> Void = { _ in }, progress: @Sendable (FaceStage) async -> Void = { _ in }
     ) async throws -> FaceVerificationOutcome {
         let session = try await hub.createVerificationSession(purpose: purpose, subjectRef: subjectRef, consent: consent)
         await onSession(session.sessionId)
-        await progress(.sessionCreated(attemptsLeftToday: session.attemptsLeftToday))
+        await progress(.sessionCreated)
         await progress(.capturing)
         let frames = try await camera.capture(count: frameCount)
         defer { frames.forEach { $0.wipe() } }

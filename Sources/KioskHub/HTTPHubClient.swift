@@ -145,9 +145,17 @@ public final class HTTPHubClient: HubClient, Sendable {
         return out.highestContiguousSeq
     }
 
-    /// POST /v1/kiosks/{id}/status: the heartbeat.
-    public func heartbeat(_ status: some Encodable & Sendable) async throws {
-        let _: HeartbeatReceipt = try await call(.POST, "/v1/kiosks/\(escape(configuration.kioskId))/status", body: status)
+    public func heartbeat(_ beat: HubHeartbeat) async throws {
+        try await postStatus(beat)
+    }
+
+    public func reportCardLeft(_ notice: HubCardLeftNotice) async throws {
+        try await postStatus(notice)
+    }
+
+    /// POST /v1/kiosks/{id}/status: heartbeats and kiosk events share the endpoint.
+    private func postStatus(_ body: some Encodable & Sendable) async throws {
+        let _: HeartbeatReceipt = try await call(.POST, "/v1/kiosks/\(escape(configuration.kioskId))/status", body: body)
     }
 
     // MARK: transport
@@ -176,13 +184,6 @@ extension Duration {
 }
 
 struct HeartbeatReceipt: Decodable { var received: String? }
-
-/// GET /v1/kiosks/{id}/config: the newest signed bundle for this kiosk, if any.
-public enum KioskConfigAnswer: Sendable, Equatable {
-    case bundle(Data, etag: String?)
-    case notModified
-    case none
-}
 
 extension HTTPHubClient {
     public func kioskConfig(etag: String?) async throws -> KioskConfigAnswer {

@@ -26,3 +26,14 @@ public struct HubClientConfiguration: Sendable {
         self.kioskId = kioskId
     }
 }
+
+extension HubClientConfiguration {
+    /// The hub client's settings from the kiosk configuration.
+    public init(kiosk configuration: KioskConfiguration) {
+        self.init(baseURL: configuration.hub.url, kioskId: configuration.kiosk.id)
+        requestTimeout = .milliseconds(Int64(configuration.hub.timeoutSeconds * 1000))
+        clientCertificatePath = configuration.hub.clientCertificate
+        clientKeyPath = configuration.hub.clientKey
+        trustedCAPath = configuration.hub.caCertificate
+    }
+}

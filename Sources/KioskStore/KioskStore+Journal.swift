@@ -4,12 +4,7 @@ import KioskCore
 
 /// The journal: append, read back, verify.
 extension KioskStore {
-    /// The newest record's seq and hash (the anchor's when everything was pruned; 0 and the
-    /// genesis hash for a new journal).
-    public struct JournalHead: Sendable, Equatable, Codable {
-        public var seq: Int
-        public var hash: String
-    }
+    public typealias JournalHead = KioskCore.JournalHead
 
     public struct JournalVerification: Sendable, Equatable, Codable {
         /// Records checked.

@@ -50,22 +50,7 @@ extension KioskStore: PrintRequestLog {
 }
 
 extension KioskStore {
-    public struct ConfigVersion: Sendable, Equatable, Codable {
-        public var version: String
-        public var sha256: String
-        /// Where it came from: "file", "hub".
-        public var source: String
-        public var appliedAt: String
-        public var body: String
-
-        public init(version: String, sha256: String, source: String, appliedAt: String, body: String) {
-            self.version = version
-            self.sha256 = sha256
-            self.source = source
-            self.appliedAt = appliedAt
-            self.body = body
-        }
-    }
+    public typealias ConfigVersion = ConfigVersionRecord
 
     public struct DeviceEvent: Sendable, Equatable, Codable {
         public var time: String

@@ -2,16 +2,6 @@ import Foundation
 import Glibc
 import KioskCore
 
-/// Whether the kiosk may start a new citizen session as far as the store is concerned: a
-/// session that cannot be journalled must not begin, so the daemon asks before each one.
-public struct StoreHealth: Sendable, Equatable, Codable {
-    public var freeBytes: Int64
-    public var minimumFreeBytes: Int64
-    public var canStartSessions: Bool
-    /// Why not, in plain words; nil when sessions may start.
-    public var reason: String?
-}
-
 extension KioskStore {
     /// Free bytes for unprivileged writers on the store's file system.
     public func diskSpace() throws -> Int64 {

@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Crypto
 import Foundation
+import KioskConfig
 import KioskDaemon
 import KioskHubSim
 import NIOCore

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KioskConfig
 import KioskConsole
 import KioskCore
 import Subprocess

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import KioskCard
 import KioskCore
-import KioskDaemon
 
 /// `kioskctl card readers|watch|read`: the card slot, straight from pcscd (no daemon needed).
 struct CardCommand: AsyncParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import KioskConfig
 import KioskCore
-import KioskDaemon
 
 /// `kioskctl config …`: operations' side of signed configuration bundles. validate, keygen and
 /// bundle read and write files only; apply, status, history and rollback talk to the running
@@ -39,8 +39,8 @@ struct ConfigCommand: AsyncParsableCommand {
 
         func run() async throws {
             do {
-                try ConfigKeys.generate(to: out)
-                let keyId = ConfigKeys.keyId(try ConfigKeys.loadPublicKey(path: out + ".pub"))
+                try BundleSigningKeys.generate(to: out)
+                let keyId = BundleSigningKeys.keyId(try BundleSigningKeys.loadPublicKey(path: out + ".pub"))
                 print("wrote \(out).key (private: keep it with operations) and \(out).pub (copy into each kiosk's bundles.trustDirectory)")
                 print("keyId \(keyId)")
             } catch let error as KioskError {
@@ -81,14 +81,14 @@ struct ConfigCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             do {
-                let privateKey = try ConfigKeys.loadPrivateKey(path: key)
+                let privateKey = try BundleSigningKeys.loadPrivateKey(path: key)
                 let expiry = ConfigCommand.time(expires) ?? Date()
                 let data = try ConfigBundleSigner.make(
                     directory: URL(fileURLWithPath: directory), privateKey: privateKey, version: version, expires: expiry, targets: target)
                 try data.write(to: URL(fileURLWithPath: out), options: .atomic)
                 print(
                     "wrote \(out): version \(version) for \(target.joined(separator: ", ")), expires \(expiry.formatted(.iso8601)), "
-                        + "keyId \(ConfigKeys.keyId(privateKey: privateKey)), \(data.count) bytes")
+                        + "keyId \(BundleSigningKeys.keyId(privateKey: privateKey)), \(data.count) bytes")
             } catch let error as KioskError {
                 FileHandle.standardError.write(Data("kioskctl: \(error.message)\n".utf8))
                 throw ExitCode(1)

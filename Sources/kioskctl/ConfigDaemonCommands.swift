@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
+import KioskConfig
+import KioskControl
 import KioskCore
-import KioskDaemon
 
 /// The configuration subcommands that talk to the running kioskd (group kiosk-ops for apply and
 /// rollback; status and history for technicians too).

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import KioskConfig
 import KioskCore
-import KioskDaemon
 
 /// Runs one control-socket call for a kioskctl command: a refusal or an unreachable daemon is
 /// one plain line on stderr and exit 1 (refused) or 2 (no daemon), never a stack of errors.

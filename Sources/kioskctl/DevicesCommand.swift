@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import KioskCard
 import KioskCore
-import KioskDaemon
+import KioskDiagnostics
 import KioskPrint
 
 /// `kioskctl devices [--json]`: the readers pcscd knows and the queues cupsd knows, asked

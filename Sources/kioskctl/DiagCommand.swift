@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import KioskConfig
+import KioskControl
 import KioskCore
-import KioskDaemon
+import KioskDiagnostics
 
 /// `kioskctl diag`: every check a technician needs, one line each, with who acts and what to
 /// do. Asks the running kioskd (which checks with the configuration it uses) or, with

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import KioskConfig
 import KioskCore
-import KioskDaemon
 import KioskHub
 
 /// `kioskctl hub check [--hub URL] [--json]`: can this kiosk use its hub right now?
@@ -19,7 +19,7 @@ struct HubCommand: AsyncParsableCommand {
         func run() async throws {
             var kiosk = (try? ConfigurationLoader.load(path: config)) ?? KioskConfiguration()
             if let hub { kiosk.hub.url = hub }
-            var settings = KioskApp.hubClientConfiguration(kiosk)
+            var settings = HubClientConfiguration(kiosk: kiosk)
             settings.maxAttempts = 1  // a check reports what it sees; it does not insist
             let client = try HTTPHubClient(settings)
             let report = await client.check()

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import KioskConfig
 import KioskCore
-import KioskDaemon
 import KioskStore
 
 /// `kioskctl journal tail|verify|export`: the kiosk's electronic journal, read straight from

@@ -1,6 +1,5 @@
 import ArgumentParser
 import KioskCore
-import KioskDaemon
 
 /// kioskctl: the technicians' and operators' tool. Thin: each subcommand calls KioskDaemon.
 @main

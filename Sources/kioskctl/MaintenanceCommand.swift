@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
+import KioskConfig
+import KioskControl
 import KioskCore
-import KioskDaemon
 
 /// `kioskctl maintenance on --reason TEXT | off | status`: takes the kiosk out of service for
 /// citizens (after the current session ends) while technicians work. Needs group kiosk-tech.
@@ -48,10 +49,9 @@ struct MaintenanceCommand: AsyncParsableCommand {
     }
 
     static func set(_ on: Bool, reason: String?, _ options: Options) async throws {
-        struct Body: Encodable { var on: Bool; var reason: String? }
-        let body = try JSONEncoder().encode(Body(on: on, reason: reason))
+        let body = try JSONEncoder().encode(MaintenanceRequest(on: on, reason: reason))
         let state = try await ControlCall.run {
-            try await options.client.json(KioskControlState.Maintenance.self, "POST", "/v1/maintenance", body: body)
+            try await options.client.json(MaintenanceState.self, "POST", "/v1/maintenance", body: body)
         }
         if options.json { return print(try JSONOutput.encode(state)) }
         print(

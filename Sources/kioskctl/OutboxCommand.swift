@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import KioskCore
-import KioskDaemon
 import KioskStore
 
 /// `kioskctl outbox status`: what the kiosk still owes the hub (journal records, ratings), how

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import KioskConfig
 import KioskCore
-import KioskDaemon
 import KioskPrint
 import KioskRender
 

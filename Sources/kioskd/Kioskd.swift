@@ -1,4 +1,5 @@
 import ArgumentParser
+import KioskConfig
 import KioskCore
 import KioskDaemon
 import KioskPrint

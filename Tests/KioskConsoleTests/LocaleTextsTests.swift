@@ -1,4 +1,5 @@
 import Foundation
+import KioskConfig
 import KioskConsole
 import KioskCore
 import Testing

@@ -225,7 +225,7 @@ import Testing
     @Test func unreadableCardAsksForTheCardAndWipes() {
         var h = SessionHarness()
         let id = h.insertCard()
-        h.send(.cardReadFailed(id, KioskError(.notSocialSecurityCard, "no SSSE")))
+        h.send(.actionFailed(id, .kiosk(KioskError(.notSocialSecurityCard, "no SSSE"))))
         guard case .takeCard(let v) = h.content else { Issue.record("\(h.content)"); return }
         #expect(v.problem == .notSocialSecurityCard && !v.canContinue)
         #expect(!h.machine.holdsPersonalData)

@@ -1,4 +1,5 @@
 import Foundation
+import KioskCamera
 import KioskCore
 import KioskHub
 import Testing
@@ -53,6 +54,6 @@ import Testing
 }
 
 actor StepLog {
-    private(set) var all: [FaceVerificationFlow.Progress] = []
-    func add(_ p: FaceVerificationFlow.Progress) { all.append(p) }
+    private(set) var all: [FaceStage] = []
+    func add(_ p: FaceStage) { all.append(p) }
 }

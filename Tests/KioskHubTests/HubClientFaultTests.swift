@@ -1,4 +1,5 @@
 import Foundation
+import KioskCamera
 import KioskCore
 import KioskHub
 import Testing

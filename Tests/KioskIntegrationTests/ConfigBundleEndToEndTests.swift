@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KioskConfig
 import KioskDaemon
 import Testing
 
@@ -18,8 +19,8 @@ import Testing
             folder = kiosk.dir.appendingPathComponent("ops")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try FileManager.default.copyItem(at: Rigs.repo.appendingPathComponent("kiosk-config"), to: folder.appendingPathComponent("src"))
-            try ConfigKeys.generate(to: folder.appendingPathComponent("ops").path)
-            key = try ConfigKeys.loadPrivateKey(path: folder.appendingPathComponent("ops.key").path)
+            try BundleSigningKeys.generate(to: folder.appendingPathComponent("ops").path)
+            key = try BundleSigningKeys.loadPrivateKey(path: folder.appendingPathComponent("ops.key").path)
             try FileManager.default.copyItem(
                 at: folder.appendingPathComponent("ops.pub"),
                 to: URL(fileURLWithPath: kiosk.trustDirectory).appendingPathComponent("ops.pub"))

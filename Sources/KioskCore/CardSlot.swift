@@ -1,0 +1,24 @@
+/// The card slot as the session sees it: reader and card events, the read of the social
+/// security card, and the PIN check. The adapter (KioskCard's `PCSCCardSlot`) speaks PC/SC
+/// through pcscd; tests of logic use a fake.
+public protocol CardSlot: Sendable {
+    /// Every reader and card event from now on, unfiltered (the session machine follows its own
+    /// reader). Ends when the subscriber stops iterating.
+    func events() -> AsyncStream<CardEvent>
+    /// Reads the card now in `reader` (`atr` as the event gave it; empty: ask the card).
+    /// Throws KioskError: `pcscUnavailable`, `readerUnavailable`, `cardRemoved`,
+    /// `notSocialSecurityCard`, `cardProtocol`, `cardRejected`.
+    func read(reader: String, atr: [UInt8]) async throws -> SocialSecurityCard
+    /// VERIFY with the citizen's PIN on the card in `reader`.
+    func verifyPIN(_ pin: String, reader: String) async throws -> PINResult
+    /// Waits until the event watchers have let go of the card library: a process must not exit
+    /// while one is still inside it.
+    func waitUntilStopped() async
+}
+
+/// The card's answer to VERIFY.
+public enum PINResult: Sendable, Equatable {
+    case verified
+    case wrong(triesLeft: Int)
+    case blocked
+}

@@ -1,0 +1,128 @@
+import Foundation
+import KioskCamera
+import KioskCard
+import KioskConfig
+import KioskConsole
+import KioskControlServer
+import KioskCore
+import KioskHub
+import KioskPrint
+import KioskStore
+import Logging
+import ServiceLifecycle
+
+/// The citizen fronts: one service group per effective configuration, built from the adapters.
+extension KioskApp {
+    /// Builds and starts a front; a configuration the kiosk cannot serve with becomes an
+    /// out-of-service front that says why.
+    static func startFront(
+        _ configuration: KioskConfiguration, store: KioskStore, options: Options, control: KioskControlState, desk: ConfigDesk,
+        logger: Logger
+    ) -> KioskFront {
+        let output: TerminalOutput
+        let hub: HTTPHubClient
+        do {
+            output = try TerminalOutput(ttyPath: options.ttyPath)
+            hub = try HTTPHubClient(HubClientConfiguration(kiosk: configuration), logger: logger)
+        } catch {
+            let reason = (error as? KioskError) ?? KioskError(.configuration, "\(error)")
+            logger.critical("out of service: \(reason)")
+            return outOfServiceFront(reason, configuration: configuration, options: options, logger: logger)
+        }
+        let services: [ServiceGroupConfiguration.ServiceConfiguration]
+        var outOfService: KioskError?
+        do {
+            services = try citizenServices(
+                configuration, store: store, hub: hub, output: output, options: options, control: control, desk: desk, logger: logger)
+        } catch {
+            let reason = (error as? KioskError) ?? KioskError(.configuration, "\(error)")
+            logger.critical("out of service: \(reason)")
+            outOfService = reason
+            services = [
+                .init(service: HubClientLifetime(client: hub)),
+                .init(service: OutOfServiceService(reason: reason, output: output, kioskId: configuration.kiosk.id)),
+            ]
+        }
+        return KioskFront(
+            configuration: configuration, group: ServiceGroup(configuration: .init(services: services, logger: logger)), hub: hub,
+            outOfService: outOfService, logger: logger, onEndedUnasked: { desk.generationEnded($0) })
+    }
+
+    /// A front that only shows the out-of-service notice (no store, no hub).
+    static func outOfServiceFront(_ reason: KioskError, configuration: KioskConfiguration, options: Options, logger: Logger) -> KioskFront {
+        guard let output = try? TerminalOutput(ttyPath: options.ttyPath) else {
+            return KioskFront(configuration: configuration, group: nil, hub: nil, outOfService: reason, logger: logger)
+        }
+        let notice = OutOfServiceService(reason: reason, output: output, kioskId: configuration.kiosk.id)
+        let group = ServiceGroup(configuration: .init(services: [.init(service: notice)], logger: logger))
+        return KioskFront(configuration: configuration, group: group, hub: nil, outOfService: reason, logger: logger)
+    }
+
+    /// The services of one citizen front.
+    static func citizenServices(
+        _ configuration: KioskConfiguration, store: KioskStore, hub: HTTPHubClient, output: TerminalOutput, options: Options,
+        control: KioskControlState, desk: ConfigDesk, logger: Logger
+    ) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
+        let metrics = KioskMetrics(registry: KioskMetrics.daemonRegistry())
+        let (environment, files) = try buildEnvironment(
+            configuration, store: store, hub: hub, metrics: metrics, renderExecutable: options.renderExecutable, logger: logger)
+        let input = try TerminalInput(ttyPath: options.ttyPath)
+        let deliverer = OutboxDeliverer(store: store, uplink: HTTPJournalUplink(client: hub))
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            // First, because a graceful shutdown stops services in reverse order: the hub client
+            // closes its connections only after the citizen's last step and the outbox stopped
+            // (closed first, an upload in flight failed and counted against the hub).
+            .init(service: HubClientLifetime(client: hub)),
+            .init(
+                service: CitizenConsoleService(
+                    environment: environment, files: files, output: output, input: input, notifier: SystemdNotifier(), control: control,
+                    logger: logger)),
+            .init(service: OutboxService(deliver: { await deliverer.run() })),
+            .init(service: PrintReconciliationService(printers: environment.printers, logger: logger)),
+            .init(
+                service: ConfigPollService(
+                    configuration: configuration, hub: hub, store: store, control: control, desk: desk, logger: logger)),
+        ]
+        if !configuration.metrics.listen.isEmpty {
+            services.append(
+                .init(
+                    service: MetricsService(
+                        listen: configuration.metrics.listen, metrics: metrics, store: store, hub: hub, control: control, logger: logger)))
+        }
+        return services
+    }
+
+    /// The adapters one front runs on, behind their ports, and the front's kiosk-config files.
+    static func buildEnvironment(
+        _ configuration: KioskConfiguration, store: KioskStore, hub: HTTPHubClient, metrics: KioskMetrics,
+        renderExecutable: String? = nil, logger: Logger
+    ) throws -> (KioskEnvironment, KioskConfigFiles) {
+        let directory = URL(fileURLWithPath: configuration.files.directory)
+        let files: KioskConfigFiles
+        do {
+            files = try KioskConfigFiles.load(directory: directory, locale: configuration.kiosk.locale)
+        } catch let error as KioskError {
+            throw error.adding(context: "kiosk-config at \(directory.path)")
+        } catch {
+            throw KioskError(.configuration, "kiosk-config at \(directory.path): \(error)")
+        }
+        let health = store.health()
+        guard health.canStartSessions else {
+            throw KioskError(.store, health.reason ?? "the store cannot take new sessions")
+        }
+        let printers: [PrinterRole: any KioskPrinter] = [
+            .receipt: CUPSKioskPrinter(queue: configuration.printers.receipt, log: store),
+            .certificate: CUPSKioskPrinter(queue: configuration.printers.certificate, log: store),
+        ]
+        let subjectKey = try SubjectKey.loadOrCreate(path: SubjectKey.defaultPath(forStore: configuration.store.path))
+        let templates = files.templates
+        let environment = KioskEnvironment(
+            configuration: configuration, store: store, subjectKey: subjectKey, hub: hub, printers: printers,
+            renderer: ProcessDocumentRenderer.renderer(templates: templates, executable: renderExecutable),
+            cardSlot: PCSCCardSlot(readerName: configuration.card.reader.isEmpty ? nil : configuration.card.reader),
+            camera: configuration.camera.folder.isEmpty ? nil : FileFaceCamera(folder: configuration.camera.folder),
+            clock: SystemClock(),
+            media: [.receipt: templates.receipt.media, .certificate: templates.certificate.media], metrics: metrics)
+        return (environment, files)
+    }
+}
