@@ -76,17 +76,19 @@ let package = Package(
         .target(
             name: "KioskCard",
             dependencies: ["KioskCore", "CPCSCLite", .product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: strict),
+            exclude: ["README.md"], swiftSettings: strict),
         // CUPS, and the parent's side of the render child (documents are drawn in kiosk-render).
         .target(
             name: "KioskPrint",
             dependencies: [
                 "KioskCore", "CCUPS", .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
-            ], swiftSettings: strict),
+            ], exclude: ["README.md"], swiftSettings: strict),
         // The renderer (cairo, pango, qrencode): linked by kiosk-render, kioskctl and the
         // benchmarks, never by kioskd, so the daemon does not even load those libraries.
-        .target(name: "KioskRender", dependencies: ["KioskCore", "KioskPrint", "CPangoCairo", "CQREncode"], swiftSettings: strict),
+        .target(
+            name: "KioskRender", dependencies: ["KioskCore", "KioskPrint", "CPangoCairo", "CQREncode"], exclude: ["README.md"],
+            swiftSettings: strict),
         .target(
             name: "KioskHub",
             dependencies: [
@@ -103,7 +105,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-            ], swiftSettings: strict),
+            ], exclude: ["README.md"], swiftSettings: strict),
         .target(
             name: "KioskStore",
             dependencies: [
@@ -111,10 +113,10 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-            ], swiftSettings: strict),
-        .target(name: "KioskConsole", dependencies: ["KioskCore", "CSystemShims"], swiftSettings: strict),
+            ], exclude: ["README.md"], swiftSettings: strict),
+        .target(name: "KioskConsole", dependencies: ["KioskCore", "CSystemShims"], exclude: ["README.md"], swiftSettings: strict),
         // The camera: face frames in memory only.
-        .target(name: "KioskCamera", dependencies: ["KioskCore"], swiftSettings: strict),
+        .target(name: "KioskCamera", dependencies: ["KioskCore"], exclude: ["README.md"], swiftSettings: strict),
 
         // Shared by kioskd and kioskctl: configuration, the control socket's wire, diagnostics.
         // Site file and kiosk-config files, effective configuration, signed bundles and their history.
@@ -256,13 +258,17 @@ let package = Package(
         .testTarget(
             name: "KioskControlServerTests",
             dependencies: [
-                "KioskControlServer", "KioskControl", "KioskConfig", "KioskCore", "KioskStore",
+                "KioskControlServer", "KioskControl", "KioskConfig", "KioskCore", "KioskDiagnostics", "KioskTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "KioskDaemonTests",
             dependencies: [
-                "KioskDaemon", "KioskTesting", "KioskStore", "KioskCore",
+                "KioskDaemon", "KioskTesting", "KioskStore", "KioskCore", "KioskConfig", "KioskControlServer",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -73,7 +73,7 @@ func pcscError(_ rv: Int, _ what: String) -> KioskError {
 }
 
 /// One pcsc-lite context. Not Sendable: it belongs to the actor or thread that made it.
-/// Rule from pitfalls.md: a context used for a status-change wait is used for nothing else
+/// Rule from docs/pitfalls.md: a context used for a status-change wait is used for nothing else
 /// (SCardCancel aside); connect and transmit get a context of their own.
 final class PCSCContext {
     let handle: SCARDCONTEXT

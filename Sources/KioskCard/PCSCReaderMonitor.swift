@@ -4,7 +4,7 @@ import KioskCore
 /// Readers and cards coming and going, as an AsyncStream, from SCardGetStatusChange on a thread
 /// of its own (the wait blocks; it must never sit on the cooperative pool).
 ///
-/// pitfalls.md rules kept here: the watching context serves the wait and nothing else (reader
+/// docs/pitfalls.md rules kept here: the watching context serves the wait and nothing else (reader
 /// lists come from a second context on the same thread); waits are finite (1 s) with a cancelled
 /// flag, because an SCardCancel that arrives before the wait starts is lost; SCardCancel is the
 /// only call another thread makes on the watching context. When pcscd goes away the stream says

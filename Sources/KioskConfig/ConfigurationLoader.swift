@@ -9,22 +9,9 @@ import Yams
 /// A signed bundle's `settings.yaml` is an overlay: the same schema, fewer keys (`bundleKeys`),
 /// merged over the site file key by key inside each section, the bundle winning.
 public enum ConfigurationLoader {
-    /// The keys each section allows, so a misspelt key is an error rather than a silent default.
-    static let allowedKeys: [String: Set<String>] = [
-        "": ["kiosk", "hub", "card", "printers", "store", "console", "files", "camera", "session", "control", "metrics", "bundles"],
-        "kiosk": ["id", "hall", "locale", "groups"],
-        "hub": ["url", "timeoutSeconds", "clientCertificate", "clientKey", "caCertificate"],
-        "card": ["reader"],
-        "printers": ["receipt", "certificate"],
-        "store": ["path"],
-        "console": ["refreshSeconds"],
-        "files": ["directory"],
-        "camera": ["folder"],
-        "control": ["socket"],
-        "metrics": ["listen"],
-        "bundles": ["trustDirectory", "directory", "pollSeconds"],
-        "session": ["idleSeconds", "promptSeconds", "takeCardReminderSeconds", "cardLeftSeconds", "noticeSeconds", "guideIdleSeconds"],
-    ]
+    /// The keys each section allows, so a misspelt key is an error rather than a silent default:
+    /// the configuration's own coding keys.
+    static var allowedKeys: [String: Set<String>] { KioskConfiguration.fileKeys }
 
     /// What operations may set fleet-wide in a bundle's settings.yaml, in the order operators read
     /// it; nil: the whole section. Everything else (identity, devices, store, TLS paths, the trust

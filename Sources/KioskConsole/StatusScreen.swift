@@ -1,7 +1,7 @@
 import KioskCore
 
 /// What the status screen shows: the devices and the hub as the daemon last saw them.
-/// The citizen front (issue 7) replaces it; technicians keep it as a diagnostics view.
+/// Not the citizen front: technicians run it as a diagnostics view (`kioskd --status-screen`).
 public struct StatusScreen: Sendable, Equatable {
     public enum Check: Sendable, Equatable {
         case ok(String)

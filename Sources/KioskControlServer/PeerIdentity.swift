@@ -17,6 +17,16 @@ public struct PeerIdentity: Sendable, Equatable {
     public let user: String
     public let duties: Set<Duty>
 
+    /// A caller whose duties are already known (tests; kioskd asks the system, below).
+    public init(uid: UInt32, gid: UInt32, pid: Int32, user: String, duties: Set<Duty>) {
+        self.uid = uid
+        self.gid = gid
+        self.pid = pid
+        self.user = user
+        self.duties = duties
+    }
+
+    /// The caller's account and groups, from the system's user database.
     public init(uid: UInt32, gid: UInt32, pid: Int32) {
         self.uid = uid
         self.gid = gid

@@ -12,6 +12,7 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
         /// The fleet groups this kiosk belongs to: a signed bundle targets a kiosk id or a group.
         public var groups: [String] = []
         public init() {}
+        enum CodingKeys: String, CodingKey, CaseIterable { case id, hall, locale, groups }
     }
 
     public struct Hub: Sendable, Equatable, Codable {
@@ -22,12 +23,14 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
         public var clientKey: String?
         public var caCertificate: String?
         public init() {}
+        enum CodingKeys: String, CodingKey, CaseIterable { case url, timeoutSeconds, clientCertificate, clientKey, caCertificate }
     }
 
     public struct Card: Sendable, Equatable, Codable {
         /// The reader that is the card slot; empty means the first reader pcscd lists.
         public var reader: String = ""
         public init() {}
+        enum CodingKeys: String, CodingKey, CaseIterable { case reader }
     }
 
     public struct Printers: Sendable, Equatable, Codable {
@@ -36,41 +39,48 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
         /// CUPS queue for A4 certificates.
         public var certificate: String = "kiosk-a4"
         public init() {}
+        enum CodingKeys: String, CodingKey, CaseIterable { case receipt, certificate }
     }
 
     public struct Store: Sendable, Equatable, Codable {
         public var path: String = "/var/lib/kioskd/kiosk.sqlite"
         public init() {}
+        enum CodingKeys: String, CodingKey, CaseIterable { case path }
     }
 
     public struct Console: Sendable, Equatable, Codable {
         /// How often the status screen refreshes device state, seconds.
         public var refreshSeconds: Double = 2
         public init() {}
+        enum CodingKeys: String, CodingKey, CaseIterable { case refreshSeconds }
     }
 
     public struct Files: Sendable, Equatable, Codable {
         /// The folder with services.json, guides/, locales/, keymap.json and templates/.
         public var directory: String = "/etc/kioskd"
         public init() {}
+        enum CodingKeys: String, CodingKey, CaseIterable { case directory }
     }
 
     public struct Camera: Sendable, Equatable, Codable {
         /// Folder of JPEG frames for FileFaceCamera (demo, tests); empty: no camera.
         public var folder: String = ""
         public init() {}
+        enum CodingKeys: String, CodingKey, CaseIterable { case folder }
     }
 
     public struct Control: Sendable, Equatable, Codable {
         /// The control socket (HTTP/JSON) for kioskctl; callers identified by SO_PEERCRED.
         public var socket: String = "/run/kioskd/control.sock"
         public init() {}
+        enum CodingKeys: String, CodingKey, CaseIterable { case socket }
     }
 
     public struct Metrics: Sendable, Equatable, Codable {
         /// host:port of the Prometheus endpoint (loopback); empty: no endpoint.
         public var listen: String = "127.0.0.1:9464"
         public init() {}
+        enum CodingKeys: String, CodingKey, CaseIterable { case listen }
     }
 
     public struct Bundles: Sendable, Equatable, Codable {
@@ -81,6 +91,7 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
         /// How often to ask the hub for a newer bundle, seconds (jittered ±20 %); 0: never.
         public var pollSeconds: Double = 300
         public init() {}
+        enum CodingKeys: String, CodingKey, CaseIterable { case trustDirectory, directory, pollSeconds }
     }
 
     public var kiosk = Kiosk()
@@ -97,6 +108,9 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
     public var bundles = Bundles()
 
     public init() {}
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case kiosk, hub, card, printers, store, console, files, camera, session, control, metrics, bundles
+    }
 
     /// Problems a parser cannot see: each one a path and what is allowed.
     public func validationErrors() -> [String] {
@@ -267,7 +281,27 @@ extension SessionTimeouts {
         guideIdleSeconds = try c.decodeIfPresent(Double.self, forKey: .guideIdleSeconds) ?? guideIdleSeconds
     }
 
-    private enum TimeoutKeys: String, CodingKey {
+    fileprivate enum TimeoutKeys: String, CodingKey, CaseIterable {
         case idleSeconds, promptSeconds, takeCardReminderSeconds, cardLeftSeconds, noticeSeconds, guideIdleSeconds
     }
+}
+
+// The keys a configuration file may hold are the decoders' own coding keys, so the loader's
+// refusal of unknown keys can never drift from what is read.
+extension KioskConfiguration {
+    /// The keys a configuration file may hold, by section; "" lists the sections.
+    public static let fileKeys: [String: Set<String>] = [
+        "": names(CodingKeys.self), "kiosk": names(Kiosk.CodingKeys.self), "hub": names(Hub.CodingKeys.self),
+        "card": names(Card.CodingKeys.self), "printers": names(Printers.CodingKeys.self), "store": names(Store.CodingKeys.self),
+        "console": names(Console.CodingKeys.self), "files": names(Files.CodingKeys.self), "camera": names(Camera.CodingKeys.self),
+        "control": names(Control.CodingKeys.self), "metrics": names(Metrics.CodingKeys.self), "bundles": names(Bundles.CodingKeys.self),
+        "session": SessionTimeouts.fileKeys,
+    ]
+
+    private static func names<Key: CodingKey & CaseIterable>(_ keys: Key.Type) -> Set<String> { Set(keys.allCases.map(\.stringValue)) }
+}
+
+extension SessionTimeouts {
+    /// The timeouts a configuration file may name.
+    static let fileKeys = Set(TimeoutKeys.allCases.map(\.stringValue))
 }

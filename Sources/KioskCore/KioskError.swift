@@ -63,7 +63,10 @@ extension KioskError {
         do { return try body() } catch let error as KioskError { throw error.adding(context: context) }
     }
 
-    public static func during<T>(_ context: String, _ body: () async throws -> T) async throws -> T {
+    /// Runs on the caller's actor (an adapter's), so `body` may use its state.
+    public static func during<T>(
+        _ context: String, isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T
+    ) async throws -> T {
         do { return try await body() } catch let error as KioskError { throw error.adding(context: context) }
     }
 }

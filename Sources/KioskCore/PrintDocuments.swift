@@ -71,8 +71,8 @@ public struct RenderedDocument: Sendable, Equatable {
     }
 }
 
-/// Renders documents to PDF (KioskPrint's `DocumentRenderer` in process; kioskd's
-/// `ProcessDocumentRenderer` in a child process; a fake in tests of logic). Async, because the
+/// Renders documents to PDF (KioskRender's `DocumentRenderer` in process; KioskPrint's
+/// `ProcessDocumentRenderer`, kioskd's, in a child process; a fake in tests of logic). Async, because the
 /// daemon waits for a child. Throws `invalidInput` when a character cannot be drawn with the
 /// installed fonts: a name printed as empty boxes is worse than a clear "print it at the counter".
 public protocol DocumentRendering: Sendable {

@@ -17,7 +17,8 @@ import UnixSignals
 /// FileFaceCamera, ProcessDocumentRenderer); everything it builds sees their KioskCore ports.
 /// `kioskd` calls it; tests call it too (hummingbird template's App+build shape).
 public enum KioskApp {
-    public enum Front: Sendable {
+    /// What the kiosk's screen is for.
+    public enum Mode: Sendable {
         /// The citizen's kiosk (the default).
         case citizen
         /// The technicians' device status screen, no sessions.
@@ -28,7 +29,7 @@ public enum KioskApp {
         public var configuration: KioskConfiguration
         /// The terminal to draw on and read the keypad from; nil is standard output/input.
         public var ttyPath: String?
-        public var front: Front
+        public var mode: Mode
         /// The site file `configuration` came from: signed bundles are merged over it. Without
         /// it kioskd runs `configuration` as given and refuses bundles.
         public var sitePath: String?
@@ -37,12 +38,12 @@ public enum KioskApp {
         public var renderExecutable: String?
 
         public init(
-            configuration: KioskConfiguration, ttyPath: String? = nil, front: Front = .citizen, sitePath: String? = nil,
+            configuration: KioskConfiguration, ttyPath: String? = nil, mode: Mode = .citizen, sitePath: String? = nil,
             renderExecutable: String? = nil
         ) {
             self.configuration = configuration
             self.ttyPath = ttyPath
-            self.front = front
+            self.mode = mode
             self.sitePath = sitePath
             self.renderExecutable = renderExecutable
         }
@@ -50,7 +51,7 @@ public enum KioskApp {
 
     public static func buildServiceGroup(_ options: Options, logger: Logger) throws -> ServiceGroup {
         let site = options.configuration
-        switch options.front {
+        switch options.mode {
         case .statusScreen:
             let output = try TerminalOutput(ttyPath: options.ttyPath)
             let hub = try HTTPHubClient(HubClientConfiguration(kiosk: site), logger: logger)

@@ -40,7 +40,7 @@ public enum KioskDiagnostics {
     }
 
     /// Runs a blocking C call (getaddrinfo, connect, statvfs) on a thread of its own: the
-    /// cooperative pool has two threads on a kiosk (pitfalls.md).
+    /// cooperative pool has two threads on a kiosk (docs/pitfalls.md).
     static func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async { continuation.resume(returning: body()) }

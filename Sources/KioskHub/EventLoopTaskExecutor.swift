@@ -3,9 +3,9 @@ import NIOCore
 /// Runs Swift tasks on one NIO event loop: the hub client's requests execute where their
 /// connection's bytes arrive, so an answer reaches the waiting code without a thread hand-off.
 ///
-/// Without it every request crossed threads four times (the caller's pool to the loop and back,
-/// once for the head and again for the body); on a two-core kiosk those wake-ups cost more than
-/// the client's own work (`scripts/bench hub`). Written here because swift-nio 2.101 has
+/// Without it every request would cross threads four times (the caller's pool to the loop and
+/// back, once for the head and again for the body); on a two-core kiosk those wake-ups cost more
+/// than the client's own work (`scripts/bench hub`). Written here because swift-nio 2.101 has
 /// `EventLoop` as a `SerialExecutor` (for actors) but not as a `TaskExecutor` (for
 /// `withTaskExecutorPreference`), and this is the whole of the bridge.
 public final class EventLoopTaskExecutor: TaskExecutor, Sendable {

@@ -38,17 +38,17 @@ public final class HTTPHubClient: HubClient, Sendable {
         }
         var http = HTTPClient.Configuration(tlsConfiguration: tls)
         // No idle-read timeout: each request's deadline (`requestTimeout`) already covers the
-        // whole exchange, and the idle timer cost a schedule and a cancel on every read.
+        // whole exchange, and the idle timer would cost a schedule and a cancel on every read.
         http.timeout = .init(connect: .nanoseconds(configuration.connectTimeout.nanoseconds))
         http.redirectConfiguration = .disallow
         // A refused connection fails the attempt at once: the client's own retries, backoff and
         // breaker decide what comes next. Left to the library, every attempt against a dead hub
-        // waited out the whole request timeout while it reconnected.
+        // would wait out the whole request timeout while it reconnected.
         http.connectionPool.retryConnectionEstablishment = false
         // One event loop for the hub: a kiosk has a handful of requests in flight at most, and
         // with every connection on one loop the requests can run on it too (see `send`). One of
-        // NIO's shared loops: a loop of its own cost kioskd some 0.6 MB of idle memory in
-        // `scripts/bench flow` (39.5 against 38.9 MB), close to the 40 MB goal.
+        // NIO's shared loops: a loop of its own costs kioskd idle memory (a thread and its
+        // buffers), and an idle kioskd is kept within 40 MB (`scripts/bench flow` measures it).
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         self.executor = EventLoopTaskExecutor(loop)
         self.http = HTTPClient(eventLoopGroupProvider: .shared(loop), configuration: http)

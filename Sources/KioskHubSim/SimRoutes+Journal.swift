@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// The sinks: journal batches, ratings, heartbeats; and the config bundles of issue 8.
+/// The sinks: journal batches, ratings, heartbeats; and the signed config bundles kiosks poll for.
 extension HubSimulator {
     static func addJournalRoutes(_ router: Router<SimRequestContext>, state: HubState) {
         router.post("/v1/journal") { request, context -> SimReply in

@@ -49,7 +49,7 @@ final class CUPSConnection {
 
     /// Sends an IPP request with a document (Print-Job). The bytes go through a private temporary
     /// file to cupsDoFileRequest, the path libcups' own lp takes (streaming them with
-    /// cupsSendRequest + cupsWriteRequestData left cupsd without a readable response here).
+    /// cupsSendRequest + cupsWriteRequestData leaves cupsd without a readable response).
     func perform(_ request: IPPRequest, resource: String, document: [UInt8]) throws(KioskError) -> IPPResponse {
         var template = Array("/tmp/kioskd-print-XXXXXX".utf8CString)
         let fd = mkstemp(&template)

@@ -90,7 +90,7 @@ public actor CUPSKioskPrinter: KioskPrinter {
     // MARK: jobs
 
     public func submit(_ submission: PrintSubmission) async throws -> PrintJobStatus {
-        try await withContext("printing \(submission.kind.rawValue) on \(queue)") {
+        try await KioskError.during("printing \(submission.kind.rawValue) on \(queue)") {
             // Refuse before anything is recorded or sent: nothing was promised yet, and the
             // citizen hears now, not after a job that cannot come out.
             let now = await status()
@@ -137,9 +137,9 @@ public actor CUPSKioskPrinter: KioskPrinter {
                 answer = try await backend.job(jobId)
                 unansweredSince = nil
             } catch let error as KioskError where error.code == .cupsUnavailable || error.code == .timeout {
-                // The job is still queued at cupsd. Given up at the first missed answer, it was
+                // The job is still queued at cupsd. Given up at the first missed answer, it would be
                 // journalled as aborted and the citizen sent to the counter for a second copy,
-                // while the first one came out once cupsd was back.
+                // while the first one comes out once cupsd is back.
                 let since = unansweredSince ?? .now
                 unansweredSince = since
                 guard ContinuousClock.now - since < cupsOutageGrace else { throw error }
@@ -171,7 +171,7 @@ public actor CUPSKioskPrinter: KioskPrinter {
     }
 
     public func cancel(jobId: Int, requestId: String) async throws {
-        try await withContext("cancelling job \(jobId) on \(queue)") {
+        try await KioskError.during("cancelling job \(jobId) on \(queue)") {
             do {
                 try await backend.cancel(jobId)
             } catch let error as KioskError {
@@ -185,14 +185,14 @@ public actor CUPSKioskPrinter: KioskPrinter {
     }
 
     public func resume() async throws {
-        try await withContext("resuming \(queue)") { try await backend.resume() }
+        try await KioskError.during("resuming \(queue)") { try await backend.resume() }
         _ = await status()
     }
 
     // MARK: reconciliation
 
     public func reconcile() async throws -> [PrintReconciliation] {
-        try await withContext("reconciling print requests of \(queue)") {
+        try await KioskError.during("reconciling print requests of \(queue)") {
             var results: [PrintReconciliation] = []
             for request in try await log.openRequests() where request.printer == queue {
                 results.append(try await reconcile(request))
@@ -228,10 +228,6 @@ public actor CUPSKioskPrinter: KioskPrinter {
     }
 
     /// KioskError.during for this actor's own closures (which stay on the actor, never sent).
-    private func withContext<T>(_ context: String, _ body: () async throws -> T) async throws -> T {
-        do { return try await body() } catch let error as KioskError { throw error.adding(context: context) }
-    }
-
     static func outcome(_ state: PrintJobState) -> PrintOutcome {
         switch state {
         case .completed: .completed

@@ -7,7 +7,7 @@ import KioskCore
     import Darwin
 #endif
 
-/// `kiosk-render`: renders one document in a short-lived child process (issue 7).
+/// `kiosk-render`: renders one document in a short-lived child process.
 /// cairo, pango, fontconfig and the CJK fonts then live and die with the child, so the daemon's
 /// idle memory stays what it was before the first print, and a fault in those libraries ends the
 /// child, not the kiosk. The pipe protocol and the parent's side live here; the child's side

@@ -12,8 +12,8 @@ import SystemPackage
 /// Renders in a short-lived child process, `kiosk-render`: cairo, pango, fontconfig
 /// and the CJK fonts cost an idle kioskd ~80 MB once it has printed, and malloc_trim gives none
 /// of it back; in a child they go when it exits. The child is an executable of its own, so
-/// kioskd does not even load those libraries (mapped and relocated, they were 4 MB of its idle
-/// memory). A crash in those libraries then ends the child, not the kiosk. Every failure of the
+/// kioskd does not even load those libraries (mapped and relocated, they would take some 4 MB
+/// of its idle memory). A crash in those libraries then ends the child, not the kiosk. Every failure of the
 /// child (exit status, garbage, hang, missing executable) is a `.printer` error, which the
 /// session already handles as a printer fault; a rendering refusal the child reports
 /// (`invalidInput`: glyphs the fonts lack) keeps its code.

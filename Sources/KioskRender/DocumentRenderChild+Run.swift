@@ -10,7 +10,8 @@ import KioskPrint
 
 /// The child's side of the render pipe (`kiosk-render`): one request on stdin, the answer on
 /// stdout. Its own executable, so the daemon never maps cairo, pango, glib, pixman or
-/// fontconfig at all, not even unused (they were 4 MB of kioskd's idle memory).
+/// fontconfig at all, not even unused (mapped and relocated, they would take some 4 MB of
+/// kioskd's idle memory).
 extension DocumentRenderChild {
     /// Renders the request in `input` (the whole of stdin). Never throws: every failure is a reply.
     public static func respond(to input: [UInt8]) -> Reply {

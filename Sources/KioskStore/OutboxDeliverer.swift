@@ -66,7 +66,7 @@ public actor OutboxDeliverer {
                 return
             } catch {
                 // Hub failures are also kept per destination (`kioskctl outbox status`); a store that
-                // cannot be read or written was said nowhere before this line.
+                // cannot be read or written is said only here, so every failure is logged.
                 let wait = backoff()
                 logger.warning(
                     "outbox delivery failed (\(consecutiveFailures) in a row), next try in \(wait): \(Self.describe(error))")

@@ -8,7 +8,7 @@ import KioskHubSim
 import NIOCore
 import NIOHTTP1
 
-/// `kiosk-bench config` (issue 8): (1) a fleet of simulated kiosks polling the reference hub's
+/// `kiosk-bench config`: (1) a fleet of simulated kiosks polling the reference hub's
 /// config endpoint with ETag, against GET /v1/health on the same client and concurrency (the
 /// baseline); (2) a real release kioskd in tmux: a new bundle published at the hub until its hall
 /// name is on the citizen's screen, against the same bundle handed over by `kioskctl config apply`.

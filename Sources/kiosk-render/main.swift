@@ -7,7 +7,7 @@ import KioskRender
     import Darwin
 #endif
 
-// kiosk-render: renders one receipt or certificate for kioskd (issue 7). A JSON request on
+// kiosk-render: renders one receipt or certificate for kioskd. A JSON request on
 // stdin, `pdf <pages>` and the PDF on stdout (DocumentRenderChild). No arguments, no logging:
 // kioskd starts one per document and it exits when done.
 exit(DocumentRenderChild.run())

@@ -1,7 +1,9 @@
 import ArgumentParser
 import KioskCore
 
-/// kioskctl: the technicians' and operators' tool. Thin: each subcommand calls KioskDaemon.
+/// kioskctl: the technicians' and operators' tool. Thin: each subcommand asks the daemon over its
+/// control socket (KioskControl's ControlClient), or the devices through KioskDiagnostics and the
+/// adapters; it never links KioskDaemon or KioskControlServer.
 @main
 struct KioskctlCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -46,7 +46,7 @@ struct KioskdCommand: AsyncParsableCommand {
         logger.info("starting", metadata: ["kiosk": "\(configuration.kiosk.id)", "version": "\(KioskVersion.current)"])
         let group = try KioskApp.buildServiceGroup(
             .init(
-                configuration: configuration, ttyPath: tty, front: statusScreen ? .statusScreen : .citizen, sitePath: config),
+                configuration: configuration, ttyPath: tty, mode: statusScreen ? .statusScreen : .citizen, sitePath: config),
             logger: logger)
         try await group.run()
         logger.info("stopped")

@@ -1,5 +1,5 @@
 /// The card's operating system: selection, security state and the APDU commands of a social
-/// security card (devices/virtual-ssc/README.md, the shared ssc-card.md protocol notes).
+/// security card (devices/virtual-ssc/README.md, docs/ssc-card.md).
 /// Everything, including PIN tries, lives in memory only: a new process is a fresh card.
 struct VirtualCard {
     /// DF name of the social-security application: GBK text "sx1.sh.社会保障".

@@ -55,7 +55,7 @@ final class VpcdLink {
             throw LinkError(description: text)
         }
         // vpcd writes length and APDU separately; without NODELAY here and QUICKACK before each
-        // read, Nagle and delayed ACKs cost ~48 ms per APDU (pitfalls.md).
+        // read, Nagle and delayed ACKs cost ~48 ms per APDU (docs/pitfalls.md).
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         return fd

@@ -1,0 +1,55 @@
+import KioskCore
+import Synchronization
+
+/// The card slot in process, for tests of orchestration: events the test sends, reads and PIN
+/// checks answered from a script.
+public final class FakeCardSlot: CardSlot {
+    public struct Script: Sendable {
+        /// What a read returns, or the error it throws (a pulled card: `.cardRemoved`).
+        public var read: Result<SocialSecurityCard, KioskError> = .success(SessionFixtures.card)
+        public var pin: PINResult = .verified
+        /// A read takes this long (a slow card).
+        public var readLatency: Duration = .zero
+        public init() {}
+    }
+
+    private let state = Mutex((Script(), reads: 0, pins: [String]()))
+    private let subscribers = Mutex<[AsyncStream<CardEvent>.Continuation]>([])
+
+    public init() {}
+
+    public func script(_ change: (inout Script) -> Void) { state.withLock { change(&$0.0) } }
+    public var reads: Int { state.withLock { $0.reads } }
+    public var pinsEntered: [String] { state.withLock { $0.pins } }
+
+    /// Sends an event to every subscriber.
+    public func send(_ event: CardEvent) {
+        for continuation in subscribers.withLock({ $0 }) { continuation.yield(event) }
+    }
+
+    public func events() -> AsyncStream<CardEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(of: CardEvent.self)
+        subscribers.withLock { $0.append(continuation) }
+        return stream
+    }
+
+    public func read(reader: String, atr: [UInt8]) async throws -> SocialSecurityCard {
+        let script = state.withLock {
+            $0.reads += 1
+            return $0.0
+        }
+        if script.readLatency > .zero { try await Task.sleep(for: script.readLatency) }
+        return try script.read.get()
+    }
+
+    public func verifyPIN(_ pin: String, reader: String) async throws -> PINResult {
+        state.withLock {
+            $0.pins.append(pin)
+            return $0.0.pin
+        }
+    }
+
+    public func waitUntilStopped() async {
+        for continuation in subscribers.withLock({ $0 }) { continuation.finish() }
+    }
+}
