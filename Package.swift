@@ -8,8 +8,8 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
-/// kioskd's release link on Linux (issue 7, idle RSS ≤ 40 MB): most of an idle kioskd's memory is
-/// file pages of code, mapped 64 KB around each fault. Linking the Swift runtime and Foundation in
+/// kioskd's release link on Linux, so an idle kiosk stays small (scripts/bench flow): most of an
+/// idle kioskd's memory is file pages of code, mapped 64 KB around each fault. Linking the Swift runtime and Foundation in
 /// statically (without exporting every symbol) and laying out the start-up path side by side
 /// (Sources/kioskd/kioskd.order, made by scripts/orderfile) keeps the pages it touches few.
 /// Debug builds and the tests link as usual.
@@ -123,7 +123,7 @@ let package = Package(
         .target(
             name: "KioskConfig",
             dependencies: [
-                "KioskCore", "KioskConsole", "KioskPrint", "KioskStore", .product(name: "Yams", package: "Yams"),
+                "KioskCore", "KioskConsole", "KioskPrint", .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ], swiftSettings: strict),
         // The control socket's wire types and kioskctl's client (no server: kioskctl links this).

@@ -1,6 +1,5 @@
 import Foundation
 import KioskCore
-import KioskStore
 
 /// The applied bundles on disk: `<bundles.directory>/v<N>/` holds version N's files, and the
 /// symlink `current` names the one the kiosk runs. The symlink is replaced by rename(2), so a

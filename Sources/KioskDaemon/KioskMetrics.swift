@@ -1,11 +1,9 @@
 import KioskCore
-import KioskHub
-import KioskStore
 import Metrics
 import Prometheus
 import Synchronization
 
-/// Every metric kioskd exports (issue 8), in one place, on a registry the caller owns: the
+/// Every metric kioskd exports, in one place, on a registry the caller owns: the
 /// daemon's is the process registry swift-metrics is bootstrapped with; a test passes its own.
 ///
 /// Labels carry only values from fixed sets (journal kinds, service ids, outcome words, device
@@ -21,7 +19,7 @@ public struct KioskMetrics: Sendable {
         public static let documentsPrinted = "kioskd_documents_printed_total"
         public static let pagesPrinted = "kioskd_pages_printed_total"
         /// Recorded by the hub client through swift-metrics (KioskHub has no Prometheus).
-        public static let hubRequestDuration = HTTPHubClient.requestDurationMetric
+        public static let hubRequestDuration = HubMetricNames.requestDuration
         public static let hubBreakerState = "kioskd_hub_breaker_state"
         public static let outboxBacklog = "kioskd_outbox_backlog"
         public static let configVersion = "kioskd_config_version"
@@ -157,7 +155,7 @@ public struct KioskMetrics: Sendable {
         let printStates = ["pending", "held", "processing", "stopped", "cancelled", "aborted", "completed"].map { "print-\($0)" }
         return Set(base + printed + printStates)
     }()
-    static let outboxDestinations = Set(KioskStore.Destination.allCases.map(\.rawValue))
+    static let outboxDestinations = Set(OutboxDestination.allCases.map(\.rawValue))
     static let printRoles: Set<String> = Set(PrinterRole.allCases.map(\.rawValue))
     static let devices: Set<String> = Set(KioskDevice.allCases.map(\.rawValue) + ["card-reader"])
     /// Faults journalled without a `device` field, by the device they belong to.

@@ -159,7 +159,7 @@ extension HTTPHubClient {
     }
 
     /// The swift-metrics Timer every hub request is recorded in (kioskd exports it to Prometheus).
-    public static let requestDurationMetric = "kioskd_hub_request_duration_seconds"
+    public static let requestDurationMetric = HubMetricNames.requestDuration
 
     /// One hub request's time, answered or not, under its path template.
     static func recordDuration(_ path: String, since started: ContinuousClock.Instant) {

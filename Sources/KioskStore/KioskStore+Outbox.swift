@@ -6,10 +6,7 @@ import KioskCore
 /// (`ackedSeq`: the hub holds every record up to it); ratings go one by one, each an outbox row
 /// that is `pending` until the hub has it, then `delivered`. Nothing leaves the outbox any other way.
 extension KioskStore {
-    public enum Destination: String, Sendable, Codable, CaseIterable {
-        case journal = "hub.journal"
-        case ratings = "hub.ratings"
-    }
+    public typealias Destination = OutboxDestination
 
     public struct DestinationStatus: Sendable, Equatable, Codable {
         public var destination: String

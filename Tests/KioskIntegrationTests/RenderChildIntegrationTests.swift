@@ -6,7 +6,7 @@ import KioskRender
 import KioskTesting
 import Testing
 
-/// The real render child, the built `kiosk-render` (issue 7), driven the way the
+/// The real render child, the built `kiosk-render`, driven the way the
 /// daemon drives it: its documents are the in-process renderer's, byte for byte (rendering is
 /// deterministic), and its refusals keep their code. Fake children are in KioskDaemonTests.
 @Suite(.tags(.integration)) struct RenderChildIntegrationTests {
