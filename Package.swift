@@ -149,7 +149,7 @@ let package = Package(
         .target(
             name: "KioskControlServer",
             dependencies: [
-                "KioskCore", "KioskConfig", "KioskControl", "KioskDiagnostics", "KioskStore", "CSystemShims",
+                "KioskCore", "KioskConfig", "KioskControl", "KioskDiagnostics", "CSystemShims",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),

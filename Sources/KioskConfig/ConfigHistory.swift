@@ -34,7 +34,7 @@ public struct ConfigHistory: Sendable {
         try await store.recordConfigVersion(
             ConfigVersionRecord(
                 version: String(version), sha256: sha256, source: source,
-                appliedAt: Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)), body: body))
+                appliedAt: StoreTime.format(Date()), body: body))
     }
 
     /// Newest first, as kioskctl config history shows it.

@@ -84,7 +84,6 @@ struct ConfigTransaction: Sendable {
 
     /// Back to the version applied before the current one (or to the site file alone).
     func rollback(uid: UInt32?, running: inout RunningConfiguration) async -> ConfigOutcome {
-        guard running.version != 0 else { return ConfigOutcome(.refused, reason: "no bundle is applied; the kiosk runs its site file") }
         let entries = (try? await history.entries(limit: 1000)) ?? []
         let target = entries.first {
             $0.outcome == ConfigHistory.Outcome.applied.rawValue && $0.version != running.version && $0.version < running.version
@@ -97,6 +96,7 @@ struct ConfigTransaction: Sendable {
         } catch {
             return ConfigOutcome(.refused, reason: "the previous configuration cannot be loaded: \(error)")
         }
+        guard running.version != 0 else { return ConfigOutcome(.refused, reason: "no bundle is applied; the kiosk runs its site file") }
         if let busy = await fronts.waitForPause() { return ConfigOutcome(.refused, reason: busy, retryLater: true) }
         await fronts.swap(to: previous)
         do { try bundles.makeCurrent(target) } catch { logger.error("rollback: \(error)") }

@@ -29,14 +29,17 @@ protocol FrontSwitching: Sendable {
 actor FrontSlot<Store: RecordStore>: FrontSwitching {
     /// How long a bundle or rollback waits for a pause between citizens (a card left in the slot
     /// holds it off) before it is refused, with nothing changed.
-    static var pauseWait: Duration { .seconds(90) }
-
+    let pauseWait: Duration
     private var front: KioskFront
     private let factory: FrontFactory<Store>
     private let store: Store
     private let control: KioskControlState
 
-    init(starting configuration: KioskConfiguration, factory: FrontFactory<Store>, store: Store, control: KioskControlState) {
+    init(
+        starting configuration: KioskConfiguration, factory: FrontFactory<Store>, store: Store, control: KioskControlState,
+        pauseWait: Duration = .seconds(90)
+    ) {
+        self.pauseWait = pauseWait
         self.factory = factory
         self.store = store
         self.control = control
@@ -44,11 +47,11 @@ actor FrontSlot<Store: RecordStore>: FrontSwitching {
     }
 
     func waitForPause() async -> String? {
-        let deadline = ContinuousClock.now + Self.pauseWait
+        let deadline = ContinuousClock.now + pauseWait
         while !(await control.idle) {
             if Task.isShuttingDownGracefully { break }
             if ContinuousClock.now >= deadline {
-                return "the kiosk has not been between citizens for \(Self.pauseWait) (a session, or a card left in the slot); "
+                return "the kiosk has not been between citizens for \(pauseWait) (a session, or a card left in the slot); "
                     + "nothing was changed, try again"
             }
             try? await Task.sleep(for: .milliseconds(200))

@@ -14,7 +14,8 @@ public final class FakeCardSlot: CardSlot {
     }
 
     private let state = Mutex((Script(), reads: 0, pins: [String]()))
-    private let subscribers = Mutex<[AsyncStream<CardEvent>.Continuation]>([])
+    private let subscribers = Mutex<[Int: AsyncStream<CardEvent>.Continuation]>([:])
+    private let nextSubscriber = Mutex(0)
 
     public init() {}
 
@@ -24,14 +25,22 @@ public final class FakeCardSlot: CardSlot {
 
     /// Sends an event to every subscriber.
     public func send(_ event: CardEvent) {
-        for continuation in subscribers.withLock({ $0 }) { continuation.yield(event) }
+        for continuation in subscribers.withLock({ $0.values }) { continuation.yield(event) }
     }
 
+    /// Only events sent from now on, like a monitor that has just started and sees an empty slot.
     public func events() -> AsyncStream<CardEvent> {
         let (stream, continuation) = AsyncStream.makeStream(of: CardEvent.self)
-        subscribers.withLock { $0.append(continuation) }
+        let id = nextSubscriber.withLock {
+            $0 += 1
+            return $0
+        }
+        subscribers.withLock { $0[id] = continuation }
+        continuation.onTermination = { [weak self] _ in self?.subscribers.withLock { _ = $0.removeValue(forKey: id) } }
         return stream
     }
+
+    public var subscriberCount: Int { subscribers.withLock { $0.count } }
 
     public func read(reader: String, atr: [UInt8]) async throws -> SocialSecurityCard {
         let script = state.withLock {
@@ -49,7 +58,6 @@ public final class FakeCardSlot: CardSlot {
         }
     }
 
-    public func waitUntilStopped() async {
-        for continuation in subscribers.withLock({ $0 }) { continuation.finish() }
-    }
+    /// Nothing of the fake is inside a C library: there is nothing to wait for.
+    public func waitUntilStopped() async {}
 }

@@ -34,8 +34,10 @@ public final class FakeHub: HubClient {
     }
 
     private let state = Mutex((Script(), Record()))
-    private let statuses = Mutex<[AsyncStream<HubStatus>.Continuation]>([])
-    private let status = Mutex(HubStatus.up)
+    /// The breaker's state and its subscribers, under one lock: none misses a change.
+    private let status = Mutex((current: HubStatus.up, subscribers: [AsyncStream<HubStatus>.Continuation]()))
+    /// Evidence uploads wait while this is set (`holdEvidence()`), until `releaseEvidence()`.
+    private let evidenceHeld = Mutex(false)
 
     public init() {}
 
@@ -44,9 +46,16 @@ public final class FakeHub: HubClient {
 
     /// The breaker's state as subscribers see it.
     public func publish(_ new: HubStatus) {
-        status.withLock { $0 = new }
-        for continuation in statuses.withLock({ $0 }) { continuation.yield(new) }
+        status.withLock { status in
+            status.current = new
+            for continuation in status.subscribers { continuation.yield(new) }
+        }
     }
+
+    /// The next evidence uploads wait until `releaseEvidence()`: the face flow stands still at a
+    /// known step while the test acts.
+    public func holdEvidence() { evidenceHeld.withLock { $0 = true } }
+    public func releaseEvidence() { evidenceHeld.withLock { $0 = false } }
 
     /// Notes the call, waits the script's latency, and fails when the hub is down.
     private func enter(_ name: String, _ note: (inout Record) -> Void = { _ in }) async throws -> Script {
@@ -92,6 +101,7 @@ public final class FakeHub: HubClient {
 
     public func submitEvidence(sessionId: String, frames: [[UInt8]]) async throws -> Int {
         _ = try await enter("submitEvidence") { $0.evidenceFrames += frames.count }
+        while evidenceHeld.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
         return 100
     }
 
@@ -125,16 +135,18 @@ public final class FakeHub: HubClient {
 
     public func statusUpdates() -> AsyncStream<HubStatus> {
         let (stream, continuation) = AsyncStream.makeStream(of: HubStatus.self)
-        continuation.yield(status.withLock { $0 })
-        statuses.withLock { $0.append(continuation) }
+        status.withLock { status in
+            continuation.yield(status.current)
+            status.subscribers.append(continuation)
+        }
         return stream
     }
 
-    public func currentStatus() async -> HubStatus { status.withLock { $0 } }
+    public func currentStatus() async -> HubStatus { status.withLock { $0.current } }
 
     public func shutdown() async {
         state.withLock { $0.1.shutDown = true }
-        for continuation in statuses.withLock({ $0 }) { continuation.finish() }
+        for continuation in status.withLock({ $0.subscribers }) { continuation.finish() }
     }
 
     static func decode<T: Decodable>(_ json: String) -> T { try! JSONDecoder().decode(T.self, from: Data(json.utf8)) }

@@ -22,21 +22,23 @@ public final class FakePrinter: KioskPrinter {
 
     public let queue: String
     private let state = Mutex((Script(), Record()))
-    /// Held jobs: id → how to end it.
-    private let held = Mutex<[Int: CheckedContinuation<PrintJobState, Never>]>([:])
+    /// Each held job and, once decided, how it ends. A job that ends before its follower looks
+    /// keeps its ending here, so nothing depends on who comes first.
+    private let jobs = Mutex<[Int: PrintJobState?]>([:])
 
     public init(queue: String = "fake-printer") { self.queue = queue }
 
     public func script(_ change: (inout Script) -> Void) { state.withLock { change(&$0.0) } }
     public var record: Record { state.withLock { $0.1 } }
-    public var heldJobs: Int { held.withLock { $0.count } }
+    /// Jobs waiting for `release()` or a cancel.
+    public var heldJobs: Int { jobs.withLock { $0.values.filter { $0 == nil }.count } }
 
     /// Ends every held job in the script's final state.
     public func release() {
-        let state = self.state.withLock { $0.0.finalState }
-        for continuation in held.withLock({ jobs in
-            defer { jobs = [:] }; return jobs.values
-        }) { continuation.resume(returning: state) }
+        let final = state.withLock { $0.0.finalState }
+        jobs.withLock { jobs in
+            for (id, ending) in jobs where ending == nil { jobs[id] = final }
+        }
     }
 
     private var snapshot: PrinterSnapshot {
@@ -53,25 +55,28 @@ public final class FakePrinter: KioskPrinter {
     }
 
     public func submit(_ submission: PrintSubmission) async throws -> PrintJobStatus {
-        let jobId = try state.withLock { value in
+        let (jobId, hold) = try state.withLock { value in
             if let error = value.0.submitError { throw error }
             value.1.submissions.append(submission)
-            return value.1.submissions.count
+            return (value.1.submissions.count, value.0.holdJobs)
         }
+        if hold { jobs.withLock { $0[jobId] = .some(nil) } }
         return PrintJobStatus(jobId: jobId, state: .pending, reasons: [], media: submission.media.first, pages: submission.pages)
     }
 
     public func follow(jobId: Int, requestId: String) -> AsyncThrowingStream<PrintJobProgress, any Error> {
         AsyncThrowingStream { continuation in
             let task = Task {
-                let script = state.withLock { $0.0 }
                 continuation.yield(PrintJobProgress(job: PrintJobStatus(jobId: jobId, state: .processing, reasons: []), printer: snapshot))
-                let final: PrintJobState
-                if script.holdJobs {
-                    final = await withCheckedContinuation { waiting in held.withLock { $0[jobId] = waiting } }
-                } else {
-                    final = script.finalState
+                var final = state.withLock { $0.0.finalState }
+                // A held job is polled: a cancelled follower simply stops waiting.
+                while jobs.withLock({ $0[jobId] }) == .some(nil) {
+                    do { try await Task.sleep(for: .milliseconds(5)) } catch {
+                        continuation.finish(throwing: error)
+                        return
+                    }
                 }
+                if case .some(.some(let ending)) = jobs.withLock({ $0[jobId] }) { final = ending }
                 continuation.yield(PrintJobProgress(job: PrintJobStatus(jobId: jobId, state: final, reasons: []), printer: snapshot))
                 continuation.finish()
             }
@@ -81,7 +86,9 @@ public final class FakePrinter: KioskPrinter {
 
     public func cancel(jobId: Int, requestId: String) async throws {
         state.withLock { $0.1.cancelled.append(jobId) }
-        held.withLock { $0.removeValue(forKey: jobId) }?.resume(returning: .cancelled)
+        jobs.withLock { jobs in
+            if jobs[jobId] == .some(nil) { jobs[jobId] = .cancelled }
+        }
     }
 
     public func resume() async throws {}

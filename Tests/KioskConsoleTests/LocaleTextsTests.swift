@@ -35,8 +35,15 @@ import Testing
         for section in ServiceGuide.Section.allCases { #expect(texts.has("guide.section.\(section.rawValue)")) }
     }
 
+    /// The repository ships print texts in Chinese only (certificates are official documents):
+    /// an English kiosk's folder adds its own, here a copy of the Chinese ones.
     @Test func theWholeConfigFolderLoads() throws {
-        let files = try KioskConfigFiles.load(directory: Self.locales.deletingLastPathComponent(), locale: "en")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-config-en-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: Self.locales.deletingLastPathComponent(), to: folder)
+        try FileManager.default.copyItem(
+            at: folder.appendingPathComponent("locales/print.zh-CN.json"), to: folder.appendingPathComponent("locales/print.en.json"))
+        let files = try KioskConfigFiles.load(directory: folder, locale: "en")
         #expect(files.catalog.enabled.count == 6)
         #expect(files.guides.map(\.id) == ["participation-certificate", "pension-qualification", "card-loss"])
         #expect(files.texts.locale == "en" && files.keymap.sequences[[0x0D]] == .enter)

@@ -26,8 +26,13 @@ import Testing
         let service = ConfigPollService(
             configuration: configuration(), hub: hub, store: store, control: control, desk: desk, logger: Logger(label: "test.poll"))
         let task = Task { try await service.run() }
-        defer { task.cancel() }
-        try await body()
+        do { try await body() } catch {
+            task.cancel()
+            _ = await task.result
+            throw error
+        }
+        task.cancel()
+        _ = await task.result
     }
 
     /// The next request on the desk, within a few seconds.
@@ -38,7 +43,7 @@ import Testing
                 return nil
             }
             group.addTask {
-                try await Task.sleep(for: .seconds(5))
+                try await Task.sleep(for: .seconds(30))
                 return nil
             }
             defer { group.cancelAll() }
@@ -101,9 +106,9 @@ import Testing
     }
 }
 
-/// Waits (up to 5 s) until `condition` holds.
+/// Waits (up to 30 s: a loaded CI machine) until `condition` holds.
 func waitUntil(_ condition: () async -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(5)
+    let deadline = ContinuousClock.now + .seconds(30)
     while !(await condition()) {
         guard ContinuousClock.now < deadline else { throw KioskError(.timeout, "the condition never held") }
         try await Task.sleep(for: .milliseconds(10))

@@ -57,7 +57,7 @@ final class RunnerRig: Sendable {
 
     /// Waits (up to `limit`) until the screen shows what `matches` accepts.
     @discardableResult
-    func waitFor(_ what: String, limit: Duration = .seconds(10), _ matches: (ScreenContent) -> Bool) async throws -> ScreenContent {
+    func waitFor(_ what: String, limit: Duration = .seconds(30), _ matches: (ScreenContent) -> Bool) async throws -> ScreenContent {
         let deadline = ContinuousClock.now + limit
         while true {
             let content = await runner.screen.content
@@ -70,7 +70,7 @@ final class RunnerRig: Sendable {
     }
 
     /// Waits until `condition` holds (state outside the screen: fakes, the store).
-    func waitUntil(_ what: String, limit: Duration = .seconds(10), _ condition: () async -> Bool) async throws {
+    func waitUntil(_ what: String, limit: Duration = .seconds(30), _ condition: () async -> Bool) async throws {
         let deadline = ContinuousClock.now + limit
         while !(await condition()) {
             guard ContinuousClock.now < deadline else { throw KioskError(.timeout, "waited \(limit) for \(what)") }
@@ -78,11 +78,12 @@ final class RunnerRig: Sendable {
         }
     }
 
-    /// Every journal entry and rating handed over is in the store; the loop stops.
+    /// Stops as CitizenConsoleService does: the queue ends, the last event is handled, then every
+    /// journal entry and rating handed over is in the store.
     func finish() async {
-        await runner.flushStore()
         events.finish()
         await loop.value
+        await runner.flushStore()
     }
 }
 

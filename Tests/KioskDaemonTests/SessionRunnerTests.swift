@@ -83,7 +83,7 @@ import Testing
 
     @Test func aFaceFlowLeftByAPulledCardIsCancelledAtTheHub() async throws {
         let rig = RunnerRig()
-        rig.hub.script { $0.latency = .milliseconds(300) }
+        rig.hub.holdEvidence()
         try await rig.startAtMenu()
         rig.press(.digit(4))
         try await rig.waitFor("the consent screen") { $0 == .faceConsent }
@@ -91,6 +91,7 @@ import Testing
         try await rig.waitUntil("the verification session") { rig.hub.record.calls.contains("submitEvidence") }
         rig.removeCard()
         try await rig.waitUntil("the cancel at the hub") { rig.hub.record.cancelledVerifications == ["face-1"] }
+        rig.hub.releaseEvidence()
         await rig.finish()
     }
 

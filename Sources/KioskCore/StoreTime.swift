@@ -1,5 +1,10 @@
 import Foundation
-import Glibc
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Times as the store writes them: RFC 3339 UTC with milliseconds ("2025-03-01T08:30:00.123Z").
 /// One fixed width, so text order is time order and SQL can compare them as strings.
