@@ -10,7 +10,7 @@ import Testing
 
 /// The running generation: a swap waits for a pause between citizens, gives up after its wait
 /// with nothing changed, and marks the kiosk as swapping while the old front stops.
-@Suite struct FrontSlotTests {
+@Suite(.timeLimit(.minutes(1))) struct FrontSlotTests {
     /// Counts the fronts it starts; each is an empty generation.
     final class Starts: Sendable {
         let configurations = Mutex<[KioskConfiguration]>([])
