@@ -48,10 +48,13 @@ extension KioskApp {
             outOfService: outOfService, logger: logger, onEndedUnasked: { desk.generationEnded($0) })
     }
 
-    /// A front that only shows the out-of-service notice (no store, no hub).
+    /// A front that only shows the out-of-service notice (no store, no hub); without a terminal,
+    /// one that only logs why and tells systemd it is up.
     static func outOfServiceFront(_ reason: KioskError, configuration: KioskConfiguration, options: Options, logger: Logger) -> KioskFront {
-        guard let output = try? TerminalOutput(ttyPath: options.ttyPath) else {
-            return KioskFront(configuration: configuration, group: nil, hub: nil, outOfService: reason, logger: logger)
+        let output: TerminalOutput?
+        do { output = try TerminalOutput(ttyPath: options.ttyPath) } catch {
+            logger.critical("no screen for the out-of-service notice: \(error)")
+            output = nil
         }
         let notice = OutOfServiceService(reason: reason, output: output, kioskId: configuration.kiosk.id)
         let group = ServiceGroup(configuration: .init(services: [.init(service: notice)], logger: logger))

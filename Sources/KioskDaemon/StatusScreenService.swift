@@ -15,6 +15,8 @@ public struct StatusScreenService: Service {
     let hub: any HubClient
     let terminal: TerminalOutput
     let logger: Logger
+    var notifier = SystemdNotifier()
+    var watchdog = SystemdNotifier.watchdogInterval()
 
     public func run() async throws {
         let renderer = StatusScreenRenderer()
@@ -23,13 +25,17 @@ public struct StatusScreenService: Service {
             time: Self.clock(), hubURL: configuration.hub.url)
         terminal.draw(renderer.render(first, columns: terminal.size().columns, rows: terminal.size().rows))
         defer { terminal.restore() }
-        await cancelWhenGracefulShutdown {
+        notifier.notify("READY=1\nSTATUS=device status screen up")
+        let refreshEvery: Duration = .seconds(configuration.console.refreshSeconds)
+        await cancelWhenGracefulShutdown { [notifier, watchdog] in
             var screen = first
             while !Task.isCancelled {
                 await refresh(&screen)
                 let size = terminal.size()
                 terminal.draw(renderer.render(screen, columns: size.columns, rows: size.rows))
-                try? await Task.sleep(for: .seconds(configuration.console.refreshSeconds))
+                // Fed where the screen is refreshed: a refresh stuck on a peer stops the pings.
+                if watchdog != nil { notifier.notify("WATCHDOG=1") }
+                try? await Task.sleep(for: watchdog.map { min($0, refreshEvery) } ?? refreshEvery)
             }
         }
     }

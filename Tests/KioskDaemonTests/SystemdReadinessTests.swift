@@ -1,0 +1,108 @@
+import Foundation
+import KioskConsole
+import KioskCore
+import KioskTesting
+import Logging
+import Testing
+
+@testable import KioskDaemon
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Every front says READY=1 and feeds the watchdog, heard on a notify socket of the test's own:
+/// under `Type=notify` and `WatchdogSec=` a front that does not is killed and restarted in a loop.
+@Suite(.timeLimit(.minutes(1))) struct SystemdReadinessTests {
+    @Test func anOutOfServiceFrontWithoutAScreenSaysReadyAndFeedsTheWatchdog() async throws {
+        let socket = try NotifySocket()
+        let service = OutOfServiceService(
+            reason: KioskError(.store, "the store is newer than this kioskd"), output: nil, kioskId: "KIOSK-T-0001",
+            notifier: socket.notifier, watchdog: .milliseconds(50))
+        let task = Task { try await service.run() }
+        let messages = try await socket.receive { messages in messages.filter { $0 == "WATCHDOG=1" }.count >= 2 }
+        task.cancel()
+        _ = await task.result
+        #expect(messages.first?.hasPrefix("READY=1\nSTATUS=out of service, no screen: the store is newer") == true)
+    }
+
+    @Test func anOutOfServiceNoticeOnScreenSaysReadyToo() async throws {
+        let socket = try NotifySocket()
+        let service = OutOfServiceService(
+            reason: KioskError(.configuration, "kiosk-config at /etc/kioskd: missing file"),
+            output: try TerminalOutput(ttyPath: "/dev/null"), kioskId: "KIOSK-T-0001", notifier: socket.notifier,
+            watchdog: .milliseconds(50))
+        let task = Task { try await service.run() }
+        let messages = try await socket.receive { messages in messages.contains("WATCHDOG=1") }
+        task.cancel()
+        _ = await task.result
+        #expect(messages.first?.hasPrefix("READY=1\nSTATUS=out of service: kiosk-config at /etc/kioskd") == true)
+    }
+
+    @Test func theStatusScreenSaysReadyAndFeedsTheWatchdogAsItRefreshes() async throws {
+        let socket = try NotifySocket()
+        var configuration = KioskConfiguration()
+        configuration.console.refreshSeconds = 0.05
+        let service = StatusScreenService(
+            configuration: configuration, readers: FakeReaderDirectory(.success([])), printers: FakePrinterDirectory(.success([])),
+            hub: FakeHub(), terminal: try TerminalOutput(ttyPath: "/dev/null"), logger: Logger(label: "test.status"),
+            notifier: socket.notifier, watchdog: .seconds(5))
+        let task = Task { try await service.run() }
+        let messages = try await socket.receive { messages in messages.filter { $0 == "WATCHDOG=1" }.count >= 2 }
+        task.cancel()
+        _ = await task.result
+        #expect(messages.first == "READY=1\nSTATUS=device status screen up")
+    }
+
+    @Test func aKioskWhoseScreenCannotBeOpenedStillRunsAFront() async throws {
+        let options = KioskApp.Options(configuration: KioskConfiguration(), ttyPath: "/nonexistent/tty1")
+        let front = KioskApp.outOfServiceFront(
+            KioskError(.store, "no store"), configuration: options.configuration, options: options, logger: Logger(label: "test"))
+        #expect(front.group != nil)
+        await front.stop()
+    }
+}
+
+/// A datagram socket standing in for systemd's NOTIFY_SOCKET; read without blocking a thread.
+final class NotifySocket: Sendable {
+    let path: String
+    private let fd: Int32
+
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-notify-\(UUID().uuidString.prefix(8)).sock").path
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (i, b) in Array(path.utf8).enumerated() { raw[i] = b }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard fd >= 0, bound == 0 else { throw KioskError(.invalidInput, "cannot bind \(path): \(String(cString: strerror(errno)))") }
+    }
+
+    deinit {
+        close(fd)
+        unlink(path)
+    }
+
+    var notifier: SystemdNotifier { SystemdNotifier(environment: ["NOTIFY_SOCKET": path]) }
+
+    /// The messages received, once `enough` accepts them (within 10 s).
+    func receive(until enough: ([String]) -> Bool) async throws -> [String] {
+        var messages: [String] = []
+        let deadline = ContinuousClock.now + .seconds(10)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !enough(messages) {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count > 0 {
+                messages.append(String(decoding: buffer[0..<count], as: UTF8.self))
+                continue
+            }
+            guard ContinuousClock.now < deadline else { throw KioskError(.timeout, "heard only \(messages)") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return messages
+    }
+}
