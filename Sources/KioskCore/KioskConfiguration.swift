@@ -27,10 +27,13 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
     }
 
     public struct Card: Sendable, Equatable, Codable {
-        /// The reader that is the card slot; empty means the first reader pcscd lists.
+        /// The reader that is the card slot; empty means the first reader pcscd lists that is not
+        /// the PSAM's. Cards in any other reader never start a session.
         public var reader: String = ""
+        /// The reader holding the PSAM (the SAM slot), if the kiosk has one: never the card slot.
+        public var psamReader: String = ""
         public init() {}
-        enum CodingKeys: String, CodingKey, CaseIterable { case reader }
+        enum CodingKeys: String, CodingKey, CaseIterable { case reader, psamReader }
     }
 
     public struct Printers: Sendable, Equatable, Codable {
@@ -229,6 +232,7 @@ extension KioskConfiguration.Card {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         reader = try c.decodeIfPresent(String.self, forKey: .reader) ?? reader
+        psamReader = try c.decodeIfPresent(String.self, forKey: .psamReader) ?? psamReader
     }
 }
 

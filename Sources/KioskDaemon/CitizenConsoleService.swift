@@ -37,8 +37,21 @@ struct CitizenConsoleService: Service {
             onAlert: { level in output.bell(times: level.rawValue) })
 
         var feeders: [Task<Void, Never>] = []
-        // Card readers: every event, unfiltered; the machine follows its slot.
-        feeders.append(Task { [cardSlot = environment.cardSlot] in for await e in cardSlot.events() { continuation.yield(.card(e)) } })
+        // Card readers: the slot's events only (CardSlotFilter); the PSAM's reader and any other
+        // never start a session, and each is said once in the log.
+        feeders.append(
+            Task { [cardSlot = environment.cardSlot, logger] in
+                var filter = CardSlotFilter(reader: configuration.card.reader, psamReader: configuration.card.psamReader)
+                for await event in cardSlot.events() {
+                    let (admitted, ignored) = filter.admit(event)
+                    if let ignored {
+                        logger.notice(
+                            "a card in reader '\(ignored)' is ignored: it is not the card slot",
+                            metadata: ["slot": "\(filter.slot ?? "none yet")"])
+                    }
+                    if let admitted { continuation.yield(.card(admitted)) }
+                }
+            })
         // The keypad.
         let keymap = files.keymap
         let keypad = KeypadDecoder(KeyDecoder(map: keymap))
