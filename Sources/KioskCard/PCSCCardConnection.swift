@@ -38,4 +38,21 @@ public actor PCSCCardConnection: CardChannel {
     public func disconnect() {
         handle = nil
     }
+
+    /// Connects to the card in `reader`, runs `body`, and disconnects before returning, whatever
+    /// happened, never in a detached task: a caller that exits right after (kioskctl) would
+    /// otherwise tear pcsc-lite down under that call (SIGSEGV).
+    public static func with<T: Sendable>(
+        reader: String, _ body: (PCSCCardConnection) async throws -> T
+    ) async throws -> T {
+        let connection = try await PCSCCardConnection(reader: reader)
+        do {
+            let result = try await body(connection)
+            await connection.disconnect()
+            return result
+        } catch {
+            await connection.disconnect()
+            throw error
+        }
+    }
 }

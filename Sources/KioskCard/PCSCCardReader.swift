@@ -40,20 +40,12 @@ public struct PCSCCardReader: Sendable {
     /// Reads the card now in `reader`; `since` is when it was seen (for the timing).
     public func read(reader: String, atr: [UInt8], since seen: ContinuousClock.Instant = .now) async throws -> Reading {
         try await KioskError.during("reading the card in \(reader)") {
-            let connection = try await PCSCCardConnection(reader: reader)
-            // Disconnect before returning, never in a detached task: a caller that exits right
-            // after (kioskctl) would otherwise tear pcsc-lite down under that call (SIGSEGV).
-            do {
+            try await PCSCCardConnection.with(reader: reader) { connection in
                 let app = SocialSecurityApplication(channel: connection, authenticator: authenticator)
                 let result = try await app.read(atr: atr.isEmpty ? try await connection.atr() : atr)
-                let reading = Reading(
+                return Reading(
                     reader: reader, result: result, elapsed: ContinuousClock.now - seen,
                     activeProtocol: await connection.activeProtocol())
-                await connection.disconnect()
-                return reading
-            } catch {
-                await connection.disconnect()
-                throw error
             }
         }
     }

@@ -17,15 +17,8 @@ public struct PCSCCardSlot: CardSlot {
     }
 
     public func verifyPIN(_ pin: String, reader name: String) async throws -> PINResult {
-        let connection = try await PCSCCardConnection(reader: name)
-        // Disconnected before returning, whatever happened: the slot is the citizen's next read.
-        do {
-            let result = try await SocialSecurityApplication(channel: connection, authenticator: reader.authenticator).verifyPIN(pin)
-            await connection.disconnect()
-            return result
-        } catch {
-            await connection.disconnect()
-            throw error
+        try await PCSCCardConnection.with(reader: name) { connection in
+            try await SocialSecurityApplication(channel: connection, authenticator: reader.authenticator).verifyPIN(pin)
         }
     }
 

@@ -158,12 +158,10 @@ extension HTTPHubClient {
         try await Task.sleep(for: cap * jitter)
     }
 
-    /// The swift-metrics Timer every hub request is recorded in (kioskd exports it to Prometheus).
-    public static let requestDurationMetric = HubMetricNames.requestDuration
-
-    /// One hub request's time, answered or not, under its path template.
+    /// One hub request's time, answered or not, under its path template, in the swift-metrics
+    /// Timer kioskd exports to Prometheus.
     static func recordDuration(_ path: String, since started: ContinuousClock.Instant) {
-        Timer(label: requestDurationMetric, dimensions: [("endpoint", endpointTemplate(path))]).record(duration: .now - started)
+        Timer(label: HubMetricNames.requestDuration, dimensions: [("endpoint", endpointTemplate(path))]).record(duration: .now - started)
     }
 
     /// The contract's paths as templates: the only values the `endpoint` label takes.

@@ -4,8 +4,6 @@ import KioskCore
 
 /// The journal: append, read back, verify.
 extension KioskStore {
-    public typealias JournalHead = KioskCore.JournalHead
-
     public struct JournalVerification: Sendable, Equatable, Codable {
         /// Records checked.
         public var records: Int

@@ -6,8 +6,6 @@ import KioskCore
 /// (`ackedSeq`: the hub holds every record up to it); ratings go one by one, each an outbox row
 /// that is `pending` until the hub has it, then `delivered`. Nothing leaves the outbox any other way.
 extension KioskStore {
-    public typealias Destination = OutboxDestination
-
     public struct DestinationStatus: Sendable, Equatable, Codable {
         public var destination: String
         public var pending: Int
@@ -43,7 +41,7 @@ extension KioskStore {
                 arguments: [rating.transactionId, rating.service, rating.score, rating.comment, rating.sessionId, rating.time])
             try db.execute(
                 sql: "INSERT INTO outbox (destination, itemKey, createdAt) VALUES (?, ?, ?)",
-                arguments: [Destination.ratings.rawValue, rating.transactionId, rating.time])
+                arguments: [OutboxDestination.ratings.rawValue, rating.transactionId, rating.time])
             _ = try Self.insertRecord(db, kioskId: kioskId, entry: entry, time: rating.time)
             return true
         }
@@ -64,7 +62,7 @@ extension KioskStore {
                 sql: """
                     SELECT r.* FROM outbox o JOIN ratings r ON r.transactionId = o.itemKey
                     WHERE o.destination = ? AND o.state = 'pending' ORDER BY o.id LIMIT ?
-                    """, arguments: [Destination.ratings.rawValue, limit]
+                    """, arguments: [OutboxDestination.ratings.rawValue, limit]
             ).map { row in
                 RatingRecord(
                     transactionId: row["transactionId"], service: row["service"], score: row["score"], comment: row["comment"],
@@ -81,7 +79,7 @@ extension KioskStore {
                 sql: """
                     UPDATE outbox_cursor SET ackedSeq = MAX(ackedSeq, ?), attempts = 0, lastAttemptAt = ?, lastDeliveryAt = ?
                     WHERE destination = ?
-                    """, arguments: [seq, now, now, Destination.journal.rawValue])
+                    """, arguments: [seq, now, now, OutboxDestination.journal.rawValue])
         }
     }
 
@@ -92,15 +90,15 @@ extension KioskStore {
                 sql: """
                     UPDATE outbox SET state = 'delivered', deliveredAt = ?, lastAttemptAt = ?, attempts = attempts + 1
                     WHERE destination = ? AND itemKey = ? AND state = 'pending'
-                    """, arguments: [now, now, Destination.ratings.rawValue, transactionId])
+                    """, arguments: [now, now, OutboxDestination.ratings.rawValue, transactionId])
             try db.execute(
                 sql: "UPDATE outbox_cursor SET attempts = 0, lastAttemptAt = ?, lastDeliveryAt = ? WHERE destination = ?",
-                arguments: [now, now, Destination.ratings.rawValue])
+                arguments: [now, now, OutboxDestination.ratings.rawValue])
         }
     }
 
     /// A failed attempt: kept as the destination's last error until a delivery succeeds.
-    public func recordDeliveryFailure(_ destination: Destination, error: String, at date: Date = .now) async throws {
+    public func recordDeliveryFailure(_ destination: OutboxDestination, error: String, at date: Date = .now) async throws {
         let now = StoreTime.format(date)
         try await write("recording a delivery failure") { db in
             try db.execute(
@@ -121,11 +119,11 @@ extension KioskStore {
             let ratingsPending =
                 try Int.fetchOne(
                     db, sql: "SELECT COUNT(*) FROM outbox WHERE destination = ? AND state = 'pending'",
-                    arguments: [Destination.ratings.rawValue]) ?? 0
+                    arguments: [OutboxDestination.ratings.rawValue]) ?? 0
             let ratingsOldest = try String.fetchOne(
                 db, sql: "SELECT createdAt FROM outbox WHERE destination = ? AND state = 'pending' ORDER BY id LIMIT 1",
-                arguments: [Destination.ratings.rawValue])
-            return try Destination.allCases.map { destination in
+                arguments: [OutboxDestination.ratings.rawValue])
+            return try OutboxDestination.allCases.map { destination in
                 let row = try Row.fetchOne(db, sql: "SELECT * FROM outbox_cursor WHERE destination = ?", arguments: [destination.rawValue])
                 let isJournal = destination == .journal
                 let oldest = isJournal ? journalOldest : ratingsOldest
@@ -139,7 +137,8 @@ extension KioskStore {
     }
 
     static func ackedSeq(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT ackedSeq FROM outbox_cursor WHERE destination = ?", arguments: [Destination.journal.rawValue])
+        try Int.fetchOne(
+            db, sql: "SELECT ackedSeq FROM outbox_cursor WHERE destination = ?", arguments: [OutboxDestination.journal.rawValue])
             ?? 0
     }
 }

@@ -50,8 +50,6 @@ extension KioskStore: PrintRequestLog {
 }
 
 extension KioskStore {
-    public typealias ConfigVersion = ConfigVersionRecord
-
     public struct DeviceEvent: Sendable, Equatable, Codable {
         public var time: String
         /// "card-reader", "printer:kiosk-receipt", "hub".
@@ -67,7 +65,7 @@ extension KioskStore {
         }
     }
 
-    public func recordConfigVersion(_ version: ConfigVersion) async throws {
+    public func recordConfigVersion(_ version: ConfigVersionRecord) async throws {
         try await write("recording a configuration version") { db in
             try db.execute(
                 sql: "INSERT INTO config_versions (version, sha256, source, appliedAt, body) VALUES (?, ?, ?, ?, ?)",
@@ -76,10 +74,10 @@ extension KioskStore {
     }
 
     /// Newest first.
-    public func configVersions(limit: Int = 20) async throws -> [ConfigVersion] {
+    public func configVersions(limit: Int = 20) async throws -> [ConfigVersionRecord] {
         try await read("reading configuration versions") { db in
             try Row.fetchAll(db, sql: "SELECT * FROM config_versions ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
-                ConfigVersion(
+                ConfigVersionRecord(
                     version: $0["version"], sha256: $0["sha256"], source: $0["source"], appliedAt: $0["appliedAt"], body: $0["body"])
             }
         }

@@ -95,7 +95,7 @@ public final class FakeHub: HubClient {
 
     public func createVerificationSession(purpose: String, subjectRef: String, consent: FaceConsent) async throws -> VerificationSession {
         _ = try await enter("createVerificationSession")
-        return Self.decode(
+        return SessionFixtures.decode(
             #"{"sessionId":"face-1","challenge":{"type":"blink","value":"2"},"expiresAt":"2099-01-01T00:00:00Z","attemptsLeftToday":3}"#)
     }
 
@@ -107,7 +107,7 @@ public final class FakeHub: HubClient {
 
     public func verificationState(sessionId: String) async throws -> VerificationState {
         let decision = try await enter("verificationState").faceDecision
-        return Self.decode(
+        return SessionFixtures.decode(
             #"{"status":"completed","decision":"\#(decision)","attemptsLeftToday":2,"receiptNo":"FV-1","#
                 + #""qualification":{"nextDueBy":"2027-11-30","paymentSuspended":false}}"#)
     }
@@ -149,5 +149,4 @@ public final class FakeHub: HubClient {
         for continuation in status.withLock({ $0.subscribers }) { continuation.finish() }
     }
 
-    static func decode<T: Decodable>(_ json: String) -> T { try! JSONDecoder().decode(T.self, from: Data(json.utf8)) }
 }

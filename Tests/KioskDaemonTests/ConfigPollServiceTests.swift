@@ -105,12 +105,3 @@ import Testing
         }
     }
 }
-
-/// Waits (up to 30 s: a loaded CI machine) until `condition` holds.
-func waitUntil(_ condition: () async -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(30)
-    while !(await condition()) {
-        guard ContinuousClock.now < deadline else { throw KioskError(.timeout, "the condition never held") }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-}

@@ -69,15 +69,6 @@ final class RunnerRig: Sendable {
         }
     }
 
-    /// Waits until `condition` holds (state outside the screen: fakes, the store).
-    func waitUntil(_ what: String, limit: Duration = .seconds(30), _ condition: () async -> Bool) async throws {
-        let deadline = ContinuousClock.now + limit
-        while !(await condition()) {
-            guard ContinuousClock.now < deadline else { throw KioskError(.timeout, "waited \(limit) for \(what)") }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-    }
-
     /// Stops as CitizenConsoleService does: the queue ends, the last event is handled, then every
     /// journal entry and rating handed over is in the store.
     func finish() async {
@@ -89,4 +80,14 @@ final class RunnerRig: Sendable {
 
 struct TestSubjectKey: SubjectRefKey {
     func subjectRef(ssn: String) -> String { "kiosk-ref-\(ssn.suffix(4))" }
+}
+
+/// Waits until `condition` holds (state outside the screen: fakes, the store), up to `limit`:
+/// long, for a loaded CI machine; a test that passes never waits that long.
+func waitUntil(_ what: String = "the condition", limit: Duration = .seconds(30), _ condition: () async -> Bool) async throws {
+    let deadline = ContinuousClock.now + limit
+    while !(await condition()) {
+        guard ContinuousClock.now < deadline else { throw KioskError(.timeout, "waited \(limit) for \(what)") }
+        try await Task.sleep(for: .milliseconds(10))
+    }
 }

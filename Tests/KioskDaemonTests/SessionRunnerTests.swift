@@ -38,11 +38,11 @@ import Testing
         rig.press(.digit(1))
         try await rig.waitFor("the certificate preview") { if case .certificatePreview = $0 { true } else { false } }
         rig.press(.enter)
-        try await rig.waitUntil("the certificate job held at the printer") { rig.certificatePrinter.heldJobs == 1 }
+        try await waitUntil("the certificate job held at the printer") { rig.certificatePrinter.heldJobs == 1 }
         rig.removeCard()
         try await rig.waitFor("the card-removed notice") { if case .cardRemoved = $0 { true } else { false } }
         rig.certificatePrinter.release()
-        try await rig.waitUntil("the print's outcome in the journal") {
+        try await waitUntil("the print's outcome in the journal") {
             rig.store.journal.contains { $0.kind == .print && $0.payload["state"] == .string("completed") }
         }
         await rig.finish()
@@ -88,9 +88,9 @@ import Testing
         rig.press(.digit(4))
         try await rig.waitFor("the consent screen") { $0 == .faceConsent }
         rig.press(.enter)
-        try await rig.waitUntil("the verification session") { rig.hub.record.calls.contains("submitEvidence") }
+        try await waitUntil("the verification session") { rig.hub.record.calls.contains("submitEvidence") }
         rig.removeCard()
-        try await rig.waitUntil("the cancel at the hub") { rig.hub.record.cancelledVerifications == ["face-1"] }
+        try await waitUntil("the cancel at the hub") { rig.hub.record.cancelledVerifications == ["face-1"] }
         rig.hub.releaseEvidence()
         await rig.finish()
     }
