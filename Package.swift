@@ -124,7 +124,8 @@ let package = Package(
             name: "KioskConfig",
             dependencies: [
                 "KioskCore", "KioskConsole", "KioskPrint", .product(name: "Yams", package: "Yams"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ], swiftSettings: strict),
         // The control socket's wire types and kioskctl's client (no server: kioskctl links this).
         .target(
@@ -253,7 +254,10 @@ let package = Package(
             ]),
         .testTarget(
             name: "KioskConfigTests",
-            dependencies: ["KioskConfig", "KioskCore", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: [
+                "KioskConfig", "KioskCore", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]),
         .testTarget(name: "KioskDiagnosticsTests", dependencies: ["KioskDiagnostics", "KioskCore", "KioskTesting"]),
         .testTarget(
             name: "KioskControlServerTests",

@@ -60,7 +60,7 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
 
     public struct Files: Sendable, Equatable, Codable {
         /// The folder with services.json, guides/, locales/, keymap.json and templates/.
-        public var directory: String = "/etc/kioskd"
+        public var directory: String = "/usr/share/kioskd"
         public init() {}
         enum CodingKeys: String, CodingKey, CaseIterable { case directory }
     }

@@ -5,6 +5,7 @@ import KioskConfig
 import KioskConsole
 import KioskControlServer
 import KioskCore
+import KioskDiagnostics
 import KioskHub
 import KioskPrint
 import KioskStore
@@ -19,6 +20,14 @@ extension KioskApp {
         _ configuration: KioskConfiguration, store: KioskStore, options: Options, control: KioskControlState, desk: ConfigDesk,
         logger: Logger
     ) -> KioskFront {
+        // A hub in clear beyond loopback or TLS files that cannot work: every hub call would fail
+        // (or leak), so the kiosk says which file and what to do instead of serving half.
+        let siteProblems = SiteFileChecks.cleartextHub(configuration) + SiteFileChecks.tlsFiles(configuration, daemonUser: nil)
+        if !siteProblems.isEmpty {
+            for problem in siteProblems { logger.critical("out of service: \(problem)") }
+            let reason = KioskError(.configuration, siteProblems.map(\.description).joined(separator: "\n"))
+            return outOfServiceFront(reason, configuration: configuration, options: options, logger: logger)
+        }
         let output: TerminalOutput
         let hub: HTTPHubClient
         do {
@@ -82,6 +91,10 @@ extension KioskApp {
                     logger: logger)),
             .init(service: OutboxService(deliver: { await deliverer.run() })),
             .init(service: PrintReconciliationService(printers: environment.printers, logger: logger)),
+            .init(
+                service: SiteDeviceCheckService(
+                    configuration: configuration, readers: PCSCReaderDirectory(), printers: CUPSPrinterDirectory(), logger: logger),
+                successTerminationBehavior: .ignore),
             .init(
                 service: ConfigPollService(
                     configuration: configuration, hub: hub, store: store, control: control, desk: desk, logger: logger)),

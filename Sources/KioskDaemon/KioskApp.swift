@@ -90,4 +90,13 @@ public enum KioskApp {
                     logger: logger))
         }
     }
+
+    /// A kiosk whose site file does not load: the out-of-service notice with the reason on its
+    /// screen, READY=1 and the watchdog for systemd, until it is stopped.
+    public static func buildRefusedConfigurationGroup(_ reason: KioskError, ttyPath: String?, logger: Logger) -> ServiceGroup {
+        let output = try? TerminalOutput(ttyPath: ttyPath)
+        let notice = OutOfServiceService(reason: reason, output: output, kioskId: "")
+        return ServiceGroup(
+            configuration: .init(services: [.init(service: notice)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    }
 }

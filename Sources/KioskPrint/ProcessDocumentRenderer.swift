@@ -43,14 +43,26 @@ public struct ProcessDocumentRenderer: DocumentRendering {
         ProcessDocumentRenderer(templates: templates, executable: executable ?? siblingRenderer)
     }
 
-    /// `kiosk-render` in the directory of the running executable, resolved once, when kioskd
-    /// starts: after an upgrade replaces the running file, /proc/self/exe reads "… (deleted)",
-    /// and the folder is still the one to look in.
+    /// `kiosk-render` beside the running executable (a build folder, the test runner), or in
+    /// `../lib/kioskd/` as the Debian package installs it (`/usr/bin/kioskd`,
+    /// `/usr/lib/kioskd/kiosk-render`: not a command for people). Resolved once, when the program
+    /// starts: after an upgrade replaces the running file, /proc/self/exe reads "… (deleted)", and
+    /// the folder is still the one to look in.
     public static let siblingRenderer: String = {
         var program = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         if program.hasSuffix(" (deleted)") { program.removeLast(" (deleted)".count) }
-        return URL(fileURLWithPath: program).deletingLastPathComponent().appendingPathComponent("kiosk-render").path
+        return renderer(besideProgram: program) { FileManager.default.isExecutableFile(atPath: $0) }
     }()
+
+    /// Where `kiosk-render` is for a program at `program`: beside it, else in the package's
+    /// private folder; the path beside it when neither exists (so a failure names it).
+    static func renderer(besideProgram program: String, exists: (String) -> Bool) -> String {
+        let folder = URL(fileURLWithPath: program).deletingLastPathComponent()
+        let beside = folder.appendingPathComponent("kiosk-render").path
+        let packaged = folder.deletingLastPathComponent().appendingPathComponent("lib/kioskd/kiosk-render").path
+        if !exists(beside), exists(packaged) { return packaged }
+        return beside
+    }
 
     public func receipt(_ content: ReceiptContent) async throws -> RenderedDocument {
         try await render(DocumentRenderChild.Request(templates: templates, receipt: content), "rendering a receipt")

@@ -11,7 +11,8 @@ struct KioskctlCommand: AsyncParsableCommand {
         abstract: "Diagnose and operate a kiosk: devices, card, printers, hub, journal, configuration.",
         version: KioskVersion.current,
         subcommands: [
-            DevicesCommand.self, CardCommand.self, PrinterCommand.self, PrintCommand.self, HubCommand.self, JournalCommand.self,
+            SetupCommand.self, DevicesCommand.self, CardCommand.self, PrinterCommand.self, PrintCommand.self, HubCommand.self,
+            JournalCommand.self,
             OutboxCommand.self, MaintenanceCommand.self, ConfigCommand.self, DiagCommand.self,
         ])
 }

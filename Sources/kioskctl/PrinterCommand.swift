@@ -151,7 +151,8 @@ struct PrinterCommand: AsyncParsableCommand {
 /// Options shared by `kioskctl printer` and `kioskctl print`.
 struct PrintOptions: ParsableArguments {
     @Option(help: "The site configuration (missing file: defaults).") var config = "/etc/kioskd/kiosk.yaml"
-    @Option(help: "The folder with templates/ and locales/ (default: the configuration's folder).") var resources: String?
+    @Option(help: "The folder with templates/ and locales/ (default: the site file's folder if it has them, else files.directory).")
+    var resources: String?
 
     func configuration() throws -> KioskConfiguration {
         guard FileManager.default.fileExists(atPath: config) else { return KioskConfiguration() }
@@ -159,7 +160,12 @@ struct PrintOptions: ParsableArguments {
     }
 
     func templates(_ configuration: KioskConfiguration) throws -> PrintTemplates {
-        let folder = resources ?? URL(fileURLWithPath: config).deletingLastPathComponent().path
+        // A checkout's kiosk-config/ keeps the files beside the site file; an installed kiosk's
+        // site file (/etc/kioskd) leaves them in files.directory (/usr/share/kioskd).
+        let beside = URL(fileURLWithPath: config).deletingLastPathComponent().path
+        let folder =
+            resources
+            ?? (FileManager.default.fileExists(atPath: beside + "/templates") ? beside : configuration.files.directory)
         do { return try PrintTemplates.load(directory: folder, locale: configuration.kiosk.locale) } catch {
             throw PrintExit.fail(error)
         }

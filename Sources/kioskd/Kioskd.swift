@@ -40,8 +40,13 @@ struct KioskdCommand: AsyncParsableCommand {
         let configuration: KioskConfiguration
         do {
             configuration = try ConfigurationLoader.load(path: config)
-        } catch let error as KioskError {
-            throw ValidationError("configuration refused:\n\(error.message)")
+        } catch {
+            // Exiting would only have systemd restart it into the same file, the screen blank:
+            // the kiosk stays up, out of service, and says why (one line per problem).
+            let reason = (error as? KioskError) ?? KioskError(.configuration, "\(error)")
+            for line in reason.message.split(separator: "\n") { logger.critical("configuration refused: \(line)") }
+            try await KioskApp.buildRefusedConfigurationGroup(reason, ttyPath: tty, logger: logger).run()
+            return
         }
         logger.info("starting", metadata: ["kiosk": "\(configuration.kiosk.id)", "version": "\(KioskVersion.current)"])
         let group = try KioskApp.buildServiceGroup(
