@@ -1,7 +1,8 @@
 import Foundation
 import KioskCore
-import KioskPrint
 import Testing
+
+@testable import KioskPrint
 
 #if canImport(Glibc)
     import Glibc
@@ -11,6 +12,19 @@ import Testing
 /// fail is a `.printer` error that names what happened, and none of them harms the daemon. The
 /// real `kiosk-render` is in KioskIntegrationTests (RenderChildIntegrationTests).
 @Suite struct ProcessDocumentRendererTests {
+    /// A build folder keeps kiosk-render beside kioskd; the Debian package puts it in
+    /// /usr/lib/kioskd (not a command for people). Neither: the path beside, so errors name it.
+    @Test func theRendererIsBesideTheProgramOrInThePackagesFolder() {
+        let packaged: Set = ["/usr/lib/kioskd/kiosk-render"]
+        #expect(
+            ProcessDocumentRenderer.renderer(besideProgram: "/usr/bin/kioskd", exists: packaged.contains) == "/usr/lib/kioskd/kiosk-render")
+        let both: Set = ["/work/.build/debug/kiosk-render", "/work/.build/lib/kioskd/kiosk-render"]
+        #expect(
+            ProcessDocumentRenderer.renderer(besideProgram: "/work/.build/debug/kioskd", exists: both.contains)
+                == "/work/.build/debug/kiosk-render")
+        #expect(ProcessDocumentRenderer.renderer(besideProgram: "/opt/kiosk/kioskd", exists: { _ in false }) == "/opt/kiosk/kiosk-render")
+    }
+
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     static func templates() throws -> PrintTemplates {
