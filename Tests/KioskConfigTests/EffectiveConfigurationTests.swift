@@ -47,7 +47,7 @@ import Testing
         let alone = try EffectiveConfiguration.load(sitePath: site, bundleDirectory: nil)
         #expect(alone.hub.url == "http://old-hub.example/")
         #expect(alone.session.idleSeconds == 45)
-        #expect(alone.files.directory == "/usr/share/kioskd")
+        #expect(alone.files.directory == "/etc/kioskd")
     }
 
     @Test func aBundleFolderWithoutSettingsKeepsTheSiteSettings() throws {
