@@ -1,6 +1,8 @@
 import Foundation
 import KioskConsole
+import KioskControlServer
 import KioskCore
+import KioskStore
 import KioskTesting
 import Logging
 import Testing
@@ -59,6 +61,34 @@ import Testing
         let front = KioskApp.outOfServiceFront(
             KioskError(.store, "no store"), configuration: options.configuration, options: options, logger: Logger(label: "test"))
         #expect(front.group != nil)
+        await front.stop()
+    }
+}
+
+/// What a site file gets wrong that no schema sees: the front is out of service with one line per
+/// problem (the key, what, what to do), before any adapter is built.
+@Suite struct SiteChecksAtStartTests {
+    @Test func aPlainHubBeyondLoopbackOrAKeyOpenToOthersIsOutOfServiceWithTheFix() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-site-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let key = folder.appendingPathComponent("kiosk.key").path
+        try Data("key".utf8).write(to: URL(fileURLWithPath: key))
+        try FileManager.default.setAttributes([.posixPermissions: 0o604], ofItemAtPath: key)
+        var configuration = KioskConfiguration()
+        configuration.hub.url = "http://10.20.30.40:8480/"
+        configuration.hub.clientCertificate = key
+        configuration.hub.clientKey = key
+        let options = KioskApp.Options(configuration: configuration, ttyPath: "/dev/null")
+        let front = KioskApp.startFront(
+            configuration,
+            store: try KioskStore.open(path: folder.appendingPathComponent("kiosk.sqlite").path, options: .init(kioskId: "KIOSK-T-0002")),
+            options: options,
+            control: KioskControlState(), desk: ConfigDesk(), logger: Logger(label: "test"))
+        let lines = try #require(front.outOfService?.message.split(separator: "\n").map(String.init))
+        #expect(lines.contains { $0.hasPrefix("hub.url: http://10.20.30.40:8480/ is plain HTTP to another machine") }, "\(lines)")
+        #expect(lines.contains { $0.contains("hub.clientKey: \(key) is mode 0604, open to others: run `chmod 640 \(key)`") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("hub.clientCertificate: \(key) is not a PEM certificate") }, "\(lines)")
         await front.stop()
     }
 }
