@@ -76,8 +76,10 @@ struct InstalledKiosk: Sendable {
     /// `kioskctl setup` for scripted installs: this test's reader, the rigs' queues, the hub.
     func setUp(extra: [String] = ["--no-test-page"]) async throws -> Rigs.Output {
         try await exec(
-            ["kioskctl", "setup", "--no-input", "--kiosk-id", "KIOSK-HALL-0042", "--hub", insideHubURL, "--card-reader", pcsc.reader0,
-             "--receipt-queue", "kiosk-receipt", "--a4-queue", "kiosk-a4"] + extra)
+            [
+                "kioskctl", "setup", "--no-input", "--kiosk-id", "KIOSK-HALL-0042", "--hub", insideHubURL, "--card-reader", pcsc.reader0,
+                "--receipt-queue", "kiosk-receipt", "--a4-queue", "kiosk-a4",
+            ] + extra)
     }
 
     @discardableResult
@@ -151,6 +153,7 @@ struct InstalledKiosk: Sendable {
     }
 
     func setHub(_ scenario: String) async throws {
-        _ = try await Rigs.tool("curl", ["-s", "-X", "POST", "-H", "Content-Type: application/json", "-d", scenario, hubURL + "sim/scenario"])
+        _ = try await Rigs.tool(
+            "curl", ["-s", "-X", "POST", "-H", "Content-Type: application/json", "-d", scenario, hubURL + "sim/scenario"])
     }
 }

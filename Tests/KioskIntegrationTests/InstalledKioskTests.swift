@@ -78,7 +78,8 @@ import Testing
             try kiosk.expectSuccess(try await kiosk.exec("systemctl", "start", "kioskd"))
             #expect(try await kiosk.unit("ActiveState") == "active")
             _ = try await kiosk.screen(contains: kiosk.pcsc.reader0)
-            try kiosk.expectSuccess(try await kiosk.exec("sh", "-c", "rm -r /etc/systemd/system/kioskd.service.d && systemctl daemon-reload"))
+            try kiosk.expectSuccess(
+                try await kiosk.exec("sh", "-c", "rm -r /etc/systemd/system/kioskd.service.d && systemctl daemon-reload"))
 
             // A misspelt key: the kiosk stays up, out of service, and says which line.
             try kiosk.expectSuccess(try await kiosk.exec("sh", "-c", "printf 'printerz:\\n  receipt: x\\n' >> /etc/kioskd/kiosk.yaml"))
