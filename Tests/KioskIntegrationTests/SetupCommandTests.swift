@@ -41,13 +41,21 @@ import Testing
     }
 
     /// Asked, answered by piped lines: the card slot and queues chosen by number from the kiosk's
-    /// own lists, a test page printed on each, the file written and loadable.
+    /// own lists, a test page printed on each, the card in the chosen slot read and shown masked,
+    /// the file written and loadable.
     @Test func theQuestionsAreAnsweredFromTheKiosksOwnLists() async throws {
         let pcsc = try IsolatedPCSC()
         try await pcsc.start()
         defer { Task { await pcsc.stop() } }
         let site = Self.site()
         let seed = Rigs.repo.appendingPathComponent("devices/hub-seed/citizens.json").path
+        let card = try VirtualCard(profile: "gen2", port: pcsc.basePort + 1)
+        defer { Task { await card.remove() } }
+        for _ in 0..<50 {
+            let readers = try await Rigs.run("kioskctl", ["card", "readers"], environment: pcsc.environment).stdout
+            if readers.contains("\(pcsc.reader1)\tcard") { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
         try await HubSimulator.withRunning(.init(port: 0, seedPath: seed)) { url in
             let answers = "KIOSK-HALL-0043\n\(url)\n2\n0\n\n\n"
             let out = try await Rigs.tool(
@@ -61,6 +69,8 @@ import Testing
             #expect(out.stdout.contains("Which reader is the card slot?"))
             #expect(out.stdout.contains("test page on kiosk-receipt (receipt): printed"), "\(out.stdout)")
             #expect(out.stdout.contains("test page on kiosk-a4 (A4): printed"), "\(out.stdout)")
+            #expect(out.stdout.contains("card slot \(pcsc.reader1): read a card"), "\(out.stdout)")
+            #expect(out.stdout.contains("张*") && !out.stdout.contains("张三"), "the holder masked: \(out.stdout)")
             let written = try String(contentsOfFile: site, encoding: .utf8)
             #expect(written.contains("id: KIOSK-HALL-0043"))
             #expect(written.contains("reader: \(pcsc.reader1)"), "answer 2 is the second reader: \(written)")
