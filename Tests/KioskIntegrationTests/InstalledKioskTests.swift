@@ -166,8 +166,8 @@ import Testing
     }
 
     /// The package's life: a store of schema v1 migrated by the first start; an upgrade over the
-    /// running kiosk keeps the store, the bundles, the trust keys and the site file and restarts
-    /// kioskd; `dpkg -r` keeps the data; `dpkg -P` deletes it.
+    /// running kiosk waits for the citizen at it, keeps the store, the trust keys and the site
+    /// file and restarts kioskd; `dpkg -r` keeps the data; `dpkg -P` deletes it.
     @Test func upgradeKeepsEverythingRemoveKeepsDataPurgeDeletesIt() async throws {
         try await InstalledKiosk.run { kiosk in
             try kiosk.expectSuccess(try await kiosk.setUp())
@@ -195,11 +195,28 @@ import Testing
                 ])
             #expect(repack.exitCode == 0, "\(repack.stderr)")
             try await kiosk.script(["cp-in", newer, "/tmp/kioskd-newer.deb"])
-            try kiosk.expectSuccess(try await kiosk.exec("dpkg", "-i", "/tmp/kioskd-newer.deb"))
+            // A citizen is at the kiosk when the upgrade comes: they finish undisturbed, the upgrade
+            // waits for them (new citizens would see the out-of-service screen), then kioskd restarts.
+            let card = try VirtualCard(profile: "gen2", port: kiosk.pcsc.basePort)
+            _ = try await kiosk.screen(contains: "请选择要办理的业务")
+            async let upgrade = kiosk.exec("dpkg", "-i", "/tmp/kioskd-newer.deb")
+            try await Task.sleep(for: .seconds(4))
+            #expect(try await kiosk.unit("MainPID") == before, "kioskd still serves the citizen")
+            #expect(try await kiosk.tmux(["capture-pane", "-p", "-t", "kiosk"]).contains("请选择要办理的业务"), "the citizen's menu stays")
+            #expect(try await kiosk.exec("dpkg-query", "-W", "-f", "${Version}", "kioskd").stdout == "0.1.0", "nothing replaced yet")
+            try await kiosk.press("Escape")
+            _ = try await kiosk.screen(contains: "请取出您的社保卡")
+            await card.remove()
+            let upgraded = try await upgrade
+            try kiosk.expectSuccess(upgraded)
+            #expect(upgraded.stderr.contains("waiting for the citizen at the kiosk to finish"), "\(upgraded.stderr)")
             #expect(try await kiosk.exec("dpkg-query", "-W", "-f", "${Version}", "kioskd").stdout == "99.0.0")
             let after = try await kiosk.waitForUnit("ActiveState") { $0 == "active" }
             #expect(after == "active")
             #expect(try await kiosk.unit("MainPID") != before, "the upgrade restarted kioskd")
+            let status = try await kiosk.exec("kioskctl", "maintenance", "status", "--json").stdout
+            #expect(status.contains(#""maintenance":{"on":false"#), "the upgrade's maintenance ended: \(status)")
+            _ = try await kiosk.screen(contains: "请插入社保卡")
             #expect(try await kiosk.exec("cat", "/etc/kioskd/kiosk.yaml").stdout == site, "the site file is kept")
             #expect(try await kiosk.exec("test", "-f", "/etc/kioskd/trust/ops.pub").exitCode == 0)
             try kiosk.expectSuccess(try await kiosk.exec("kioskctl", "journal", "verify", "--db", "/var/lib/kioskd/kiosk.sqlite"))
