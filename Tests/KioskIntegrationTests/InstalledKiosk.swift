@@ -143,17 +143,21 @@ struct InstalledKiosk: Sendable {
         throw CancellationError()
     }
 
+    /// A drop-in for kioskd.service (`[Service]` lines), systemd reloaded.
+    func dropIn(_ name: String, _ lines: [String]) async throws {
+        let text = (["[Service]"] + lines).joined(separator: "\n")
+        try expectSuccess(
+            try await exec(
+                "sh", "-c",
+                "mkdir -p /etc/systemd/system/kioskd.service.d && printf '%s\\n' '\(text)' > /etc/systemd/system/kioskd.service.d/\(name).conf "
+                    + "&& systemctl daemon-reload"))
+    }
+
     func journal() async throws -> String {
         try await exec("journalctl", "-u", "kioskd", "--no-pager", "-o", "cat").stdout
     }
 
-    func hubJSON(_ path: String) async throws -> Any {
-        let out = try await Rigs.tool("curl", ["-s", hubURL + path])
-        return try JSONSerialization.jsonObject(with: Data(out.stdout.utf8))
-    }
+    func hubJSON(_ path: String) async throws -> Any { try await HubSimControl.json(hubURL, path) }
 
-    func setHub(_ scenario: String) async throws {
-        _ = try await Rigs.tool(
-            "curl", ["-s", "-X", "POST", "-H", "Content-Type: application/json", "-d", scenario, hubURL + "sim/scenario"])
-    }
+    func setHub(_ scenario: String) async throws { try await HubSimControl.setScenario(hubURL, scenario) }
 }

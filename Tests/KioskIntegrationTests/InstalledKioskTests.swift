@@ -67,14 +67,8 @@ import Testing
     @Test func everyFrontIsUpForSystemdAndBadInputIsOutOfService() async throws {
         try await InstalledKiosk.run { kiosk in
             try kiosk.expectSuccess(try await kiosk.setUp())
-            try kiosk.expectSuccess(
-                try await kiosk.exec(
-                    "sh", "-c",
-                    """
-                    mkdir -p /etc/systemd/system/kioskd.service.d && printf '[Service]\\nExecStart=\\nExecStart=/usr/bin/kioskd \
-                    --config /etc/kioskd/kiosk.yaml --status-screen\\n' > /etc/systemd/system/kioskd.service.d/front.conf \
-                    && systemctl daemon-reload
-                    """))
+            try await kiosk.dropIn(
+                "front", ["ExecStart=", "ExecStart=/usr/bin/kioskd --config /etc/kioskd/kiosk.yaml --status-screen"])
             try kiosk.expectSuccess(try await kiosk.exec("systemctl", "start", "kioskd"))
             #expect(try await kiosk.unit("ActiveState") == "active")
             _ = try await kiosk.screen(contains: kiosk.pcsc.reader0)
@@ -126,11 +120,8 @@ import Testing
     @Test func theWatchdogRestartsAHungKioskd() async throws {
         try await InstalledKiosk.run { kiosk in
             try kiosk.expectSuccess(try await kiosk.setUp())
-            try kiosk.expectSuccess(
-                try await kiosk.exec(
-                    "sh", "-c",
-                    "mkdir -p /etc/systemd/system/kioskd.service.d && printf '[Service]\\nWatchdogSec=4\\n' > "
-                        + "/etc/systemd/system/kioskd.service.d/watchdog.conf && systemctl daemon-reload && systemctl start kioskd"))
+            try await kiosk.dropIn("watchdog", ["WatchdogSec=4"])
+            try kiosk.expectSuccess(try await kiosk.exec("systemctl", "start", "kioskd"))
             _ = try await kiosk.screen(contains: "请插入社保卡")
             let hung = try await kiosk.unit("MainPID")
             try kiosk.expectSuccess(try await kiosk.exec("kill", "-STOP", hung))

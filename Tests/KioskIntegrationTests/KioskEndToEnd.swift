@@ -99,15 +99,9 @@ struct KioskEndToEnd: Sendable {
         try await Rigs.run("kioskctl", ["journal", "verify", "--db", storePath]).exitCode == 0
     }
 
-    func hubJSON(_ path: String) async throws -> Any {
-        let out = try await Rigs.tool("curl", ["-s", hubURL + path])
-        return try JSONSerialization.jsonObject(with: Data(out.stdout.utf8))
-    }
+    func hubJSON(_ path: String) async throws -> Any { try await HubSimControl.json(hubURL, path) }
 
-    func setHub(_ scenario: String) async throws {
-        _ = try await Rigs.tool(
-            "curl", ["-s", "-X", "POST", "-H", "Content-Type: application/json", "-d", scenario, hubURL + "sim/scenario"])
-    }
+    func setHub(_ scenario: String) async throws { try await HubSimControl.setScenario(hubURL, scenario) }
 
     /// The fonts and rendering libraries kioskd itself has mapped (documents render in
     /// `kiosk-render`, so kioskd never loads cairo or pango, let alone fonts and font maps). Found
