@@ -49,9 +49,9 @@ public struct SiteAnswers: Sendable, Equatable {
             let quoted = (try? Yams.dump(object: value, width: -1, allowUnicode: true)) ?? "\"\(value)\"\n"
             return "  \(key): \(quoted.trimmingCharacters(in: .newlines))\n"
         }
-        var text = "# The site file of kiosk \(kioskId), written by `kioskctl setup` on \(Self.day(date)).\n"
+        var text = "# The site file of kiosk \(kioskId), written by `kioskctl setup` on \(date.formatted(.iso8601.year().month().day())).\n"
         text += "# Run `kioskctl setup` again to change it; every other key keeps the defaults in\n"
-        text += "# /usr/share/kioskd/kiosk.yaml.defaults (schema: /usr/share/doc/kioskd/configuration.md).\n"
+        text += "# /usr/share/kioskd/kiosk.yaml.defaults (the schema: the configuration guide in /usr/share/doc/kioskd).\n"
         text += "kiosk:\n" + line("id", kioskId)
         if let hall { text += line("hall", hall) }
         text += "hub:\n" + line("url", hubURL)
@@ -64,13 +64,5 @@ public struct SiteAnswers: Sendable, Equatable {
         if let controlSocket { text += "control:\n" + line("socket", controlSocket) }
         if let filesDirectory { text += "files:\n" + line("directory", filesDirectory) }
         return text
-    }
-
-    static func day(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.string(from: date)
     }
 }

@@ -75,14 +75,14 @@ public enum SiteFileChecks {
         if certificate.notValidAfter < now {
             return [
                 SiteProblem(
-                    key, "\(path) expired on \(SiteAnswers.day(certificate.notValidAfter))",
+                    key, "\(path) expired on \(certificate.notValidAfter.formatted(.iso8601.year().month().day()))",
                     action: "ask the hub's operators for a new certificate and run kioskctl setup again")
             ]
         }
         if certificate.notValidBefore > now {
             return [
                 SiteProblem(
-                    key, "\(path) is valid only from \(SiteAnswers.day(certificate.notValidBefore))",
+                    key, "\(path) is valid only from \(certificate.notValidBefore.formatted(.iso8601.year().month().day()))",
                     action: "check the kiosk's clock (timedatectl) or the certificate")
             ]
         }
@@ -99,7 +99,7 @@ public enum SiteFileChecks {
         if mode & 0o037 != 0 {
             return [
                 SiteProblem(
-                    key, "\(path) is mode \(String(mode, radix: 8, uppercase: false).leftPadded(to: 4)), open to others",
+                    key, "\(path) is mode \(String(format: "%04o", mode)), open to others",
                     action: "run `chmod 640 \(path)` (owner root, group kioskd)")
             ]
         }
@@ -122,11 +122,5 @@ public enum SiteFileChecks {
     static func unreadable(_ key: String, _ path: String) -> SiteProblem {
         let reason = access(path, R_OK) == 0 ? "not a regular file" : String(cString: strerror(errno))
         return SiteProblem(key, "cannot read \(path) (\(reason))", action: "check the path and the file's permissions")
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

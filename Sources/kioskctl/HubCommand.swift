@@ -19,11 +19,7 @@ struct HubCommand: AsyncParsableCommand {
         func run() async throws {
             var kiosk = (try? ConfigurationLoader.load(path: config)) ?? KioskConfiguration()
             if let hub { kiosk.hub.url = hub }
-            var settings = HubClientConfiguration(kiosk: kiosk)
-            settings.maxAttempts = 1  // a check reports what it sees; it does not insist
-            let client = try HTTPHubClient(settings)
-            let report = await client.check()
-            await client.shutdown()
+            let report = try await HubCommand.check(kiosk)
             if json {
                 print(try JSONOutput.encode(report))
             } else {
@@ -40,5 +36,15 @@ struct HubCommand: AsyncParsableCommand {
             }
             if !report.passed { throw ExitCode(1) }
         }
+    }
+
+    /// One look at the hub as `kiosk` calls it (`kioskctl hub check`, `kioskctl setup`).
+    static func check(_ kiosk: KioskConfiguration) async throws -> HubCheckReport {
+        var settings = HubClientConfiguration(kiosk: kiosk)
+        settings.maxAttempts = 1  // a check reports what it sees; it does not insist
+        let client = try HTTPHubClient(settings)
+        let report = await client.check()
+        await client.shutdown()
+        return report
     }
 }

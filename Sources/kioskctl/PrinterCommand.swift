@@ -97,41 +97,16 @@ struct PrinterCommand: AsyncParsableCommand {
 
         func run() async throws {
             let config = try options.configuration()
-            let renderer = DocumentRenderer(templates: try options.templates(config))
-            let now = PrintOptions.localTime()
-            let queue = role == .receipt ? config.printers.receipt : config.printers.certificate
+            let templates = try options.templates(config)
             do {
-                let document =
-                    role == .receipt
-                    ? try renderer.receipt(renderer.templates.testReceipt(hall: config.kiosk.hall, kioskId: config.kiosk.id, time: now))
-                    : try renderer.certificate(
-                        renderer.templates.testCertificate(hall: config.kiosk.hall, kioskId: config.kiosk.id, time: now))
-                let media = role == .receipt ? renderer.templates.receipt.media : renderer.templates.certificate.media
-                let printer = CUPSKioskPrinter(queue: queue, log: UnrecordedPrintLog(), timeoutMs: 4000)
-                let requestId = UUID().uuidString.lowercased()
-                let job = try await printer.submit(
-                    PrintSubmission(
-                        requestId: requestId, kind: .testPage, sessionId: nil, pdf: document.pdf, pages: document.pages, media: media,
-                        safeToRetry: true))
-                print("job \(job.jobId) on \(queue): \(job.state.rawValue)\(job.media.map { ", media \($0)" } ?? "")")
+                let page = try await TestPageJob.submit(
+                    role == .receipt ? .receipt : .certificate, configuration: config, templates: templates)
+                let job = page.job
+                print("job \(job.jobId) on \(page.queue): \(job.state.rawValue)\(job.media.map { ", media \($0)" } ?? "")")
                 guard wait else { return }
-                let final = try await withThrowingTaskGroup(of: PrintJobStatus?.self) { group in
-                    group.addTask {
-                        var last: PrintJobStatus?
-                        for try await progress in printer.follow(jobId: job.jobId, requestId: requestId) {
-                            last = progress.job
-                            let held = progress.isHeld ? " — held: printer \(progress.printer.condition.rawValue)" : ""
-                            print("job \(job.jobId): \(progress.job.state.rawValue)\(held)")
-                        }
-                        return last
-                    }
-                    group.addTask {
-                        try await Task.sleep(for: .milliseconds(Int64(timeout * 1000)))
-                        return nil
-                    }
-                    let first = try await group.next() ?? nil
-                    group.cancelAll()
-                    return first
+                let final = try await page.final(within: .milliseconds(Int64(timeout * 1000))) { progress in
+                    let held = progress.isHeld ? " — held: printer \(progress.printer.condition.rawValue)" : ""
+                    print("job \(job.jobId): \(progress.job.state.rawValue)\(held)")
                 }
                 guard let final else {
                     FileHandle.standardError.write(Data("kioskctl: job \(job.jobId) did not finish within \(Int(timeout)) s\n".utf8))

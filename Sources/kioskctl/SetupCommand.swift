@@ -6,7 +6,6 @@ import KioskCore
 import KioskDiagnostics
 import KioskHub
 import KioskPrint
-import KioskRender
 
 /// `kioskctl setup`: a kiosk's first run, by its technician, with the kiosk's devices in front of
 /// them. Asks what no flag answers, checks every answer against the devices, the hub and the
@@ -125,13 +124,9 @@ struct SetupCommand: AsyncParsableCommand {
 
     /// The hub as the kiosk will call it: reachable, TLS accepted, this kiosk's identity known.
     static func hubProblem(_ configuration: KioskConfiguration) async -> SiteProblem? {
-        var settings = HubClientConfiguration(kiosk: configuration)
-        settings.maxAttempts = 1
-        guard let client = try? HTTPHubClient(settings) else {
+        guard let report = try? await HubCommand.check(configuration) else {
             return SiteProblem("hub", "the TLS files do not load", action: "check hub.caCertificate, clientCertificate and clientKey")
         }
-        let report = await client.check()
-        await client.shutdown()
         guard !report.passed else { return nil }
         let why = report.problems.first ?? (report.reachable ? "the hub refused this kiosk" : "no answer")
         return SiteProblem(
@@ -150,53 +145,23 @@ struct SetupCommand: AsyncParsableCommand {
             )
             throw ExitCode(1)
         }
-        let renderer = DocumentRenderer(templates: templates)
-        let now = PrintOptions.localTime()
-        for (role, queue) in [("receipt", configuration.printers.receipt), ("A4", configuration.printers.certificate)] {
+        for (role, name) in [(PrinterRole.receipt, "receipt"), (.certificate, "A4")] {
             do {
-                let document =
-                    role == "receipt"
-                    ? try renderer.receipt(
-                        templates.testReceipt(hall: configuration.kiosk.hall, kioskId: configuration.kiosk.id, time: now))
-                    : try renderer.certificate(
-                        templates.testCertificate(hall: configuration.kiosk.hall, kioskId: configuration.kiosk.id, time: now))
-                let printer = CUPSKioskPrinter(queue: queue, log: UnrecordedPrintLog(), timeoutMs: 4000)
-                let requestId = UUID().uuidString.lowercased()
-                let job = try await printer.submit(
-                    PrintSubmission(
-                        requestId: requestId, kind: .testPage, sessionId: nil, pdf: document.pdf,
-                        pages: document.pages, media: role == "receipt" ? templates.receipt.media : templates.certificate.media,
-                        safeToRetry: true))
-                print("test page on \(queue) (\(role)): job \(job.jobId) sent")
-                let final = try await Self.finalState(printer, jobId: job.jobId, requestId: requestId, within: .seconds(90))
-                guard final == .completed else {
-                    throw KioskError(.printer, "job \(job.jobId) \(final.map { "ended \($0.rawValue)" } ?? "did not finish within 90 s")")
+                let page = try await TestPageJob.submit(role, configuration: configuration, templates: templates)
+                print("test page on \(page.queue) (\(name)): job \(page.job.jobId) sent")
+                let final = try await page.final(within: .seconds(90))
+                guard final?.state == .completed else {
+                    throw KioskError(
+                        .printer, "job \(page.job.jobId) \(final.map { "ended \($0.state.rawValue)" } ?? "did not finish within 90 s")")
                 }
-                print("test page on \(queue) (\(role)): printed")
+                print("test page on \(page.queue) (\(name)): printed")
             } catch {
+                let queue = role == .receipt ? configuration.printers.receipt : configuration.printers.certificate
                 Self.say(
-                    "kioskctl setup: printers.\(role == "A4" ? "certificate" : "receipt"): the test page on \(queue) failed (\(error)): check the printer, then kioskctl printer list"
+                    "kioskctl setup: printers.\(role.rawValue): the test page on \(queue) failed (\(error)): check the printer, then kioskctl printer list"
                 )
                 throw ExitCode(1)
             }
-        }
-    }
-
-    /// The job's last state, or nil when it is still going after `within` (held by a printer fault).
-    static func finalState(_ printer: CUPSKioskPrinter, jobId: Int, requestId: String, within: Duration) async throws -> PrintJobState? {
-        try await withThrowingTaskGroup(of: PrintJobState?.self) { group in
-            group.addTask {
-                var last: PrintJobState?
-                for try await progress in printer.follow(jobId: jobId, requestId: requestId) { last = progress.job.state }
-                return last
-            }
-            group.addTask {
-                try await Task.sleep(for: within)
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            return first
         }
     }
 

@@ -18,10 +18,10 @@ import Testing
         let packaged: Set = ["/usr/lib/kioskd/kiosk-render"]
         #expect(
             ProcessDocumentRenderer.renderer(besideProgram: "/usr/bin/kioskd", exists: packaged.contains) == "/usr/lib/kioskd/kiosk-render")
-        let both: Set = ["/work/.build/debug/kiosk-render", "/work/.build/lib/kioskd/kiosk-render"]
+        let both: Set = ["/opt/kioskd-src/.build/debug/kiosk-render", "/opt/kioskd-src/.build/lib/kioskd/kiosk-render"]
         #expect(
-            ProcessDocumentRenderer.renderer(besideProgram: "/work/.build/debug/kioskd", exists: both.contains)
-                == "/work/.build/debug/kiosk-render")
+            ProcessDocumentRenderer.renderer(besideProgram: "/opt/kioskd-src/.build/debug/kioskd", exists: both.contains)
+                == "/opt/kioskd-src/.build/debug/kiosk-render")
         #expect(ProcessDocumentRenderer.renderer(besideProgram: "/opt/kiosk/kioskd", exists: { _ in false }) == "/opt/kiosk/kiosk-render")
     }
 
