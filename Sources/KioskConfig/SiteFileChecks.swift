@@ -63,6 +63,15 @@ public enum SiteFileChecks {
         return problems
     }
 
+    /// The first certificate's notAfter in a PEM file; nil when the file is not one.
+    public static func notValidAfter(_ path: String) -> Date? {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8),
+            let first = try? PEMDocument.parseMultiple(pemString: text).first,
+            let certificate = try? Certificate(derEncoded: first.derBytes)
+        else { return nil }
+        return certificate.notValidAfter
+    }
+
     static func certificate(_ key: String, _ path: String, now: Date) -> [SiteProblem] {
         guard let data = FileManager.default.contents(atPath: path) else {
             return [unreadable(key, path)]

@@ -173,31 +173,49 @@ public struct HubProblem: Error, Sendable, Equatable, Codable, CustomStringConve
     public var description: String { "hub \(status) \(code): \(title)" }
 }
 
-/// The heartbeat body (POST /v1/kiosks/{id}/status), sent on the configuration poll's beat.
+/// The heartbeat body (POST /v1/kiosks/{id}/status), field for field as the hub contract names
+/// it: what the centre needs to see a kiosk's health without asking it anything.
 public struct HubHeartbeat: Sendable, Equatable, Codable {
-    public var kioskId: String
+    public struct Maintenance: Sendable, Equatable, Codable {
+        public var on: Bool
+        public var reason: String?
+
+        public init(on: Bool, reason: String?) {
+            self.on = on
+            self.reason = reason
+        }
+
+        // `reason` is written as null when there is none, so the keys never vary.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(on, forKey: .on)
+            try c.encode(reason, forKey: .reason)
+        }
+    }
+
+    /// RFC 3339 UTC: when the kiosk made this heartbeat.
+    public var at: String
     public var softwareVersion: String
     /// The applied bundle's version; 0: the site file alone.
     public var configVersion: Int
-    public var maintenance: Bool
-    /// The journal's last sequence number, if the store could say.
-    public var journalHead: Int?
-    /// The breaker's view of the hub (up, degraded, down).
-    public var hubStatus: String
-    /// RFC 3339 UTC.
-    public var time: String
+    /// True while the kiosk cannot serve citizens (a configuration or store it cannot run on).
+    public var outOfService: Bool
+    public var maintenance: Maintenance
+    /// The journal's last record, nil when the store could not say.
+    public var journalHead: JournalHead?
+    public var devices: [DeviceReport]
 
     public init(
-        kioskId: String, softwareVersion: String, configVersion: Int, maintenance: Bool, journalHead: Int?, hubStatus: String,
-        time: String
+        at: String, softwareVersion: String, configVersion: Int, outOfService: Bool, maintenance: Maintenance,
+        journalHead: JournalHead?, devices: [DeviceReport]
     ) {
-        self.kioskId = kioskId
+        self.at = at
         self.softwareVersion = softwareVersion
         self.configVersion = configVersion
+        self.outOfService = outOfService
         self.maintenance = maintenance
         self.journalHead = journalHead
-        self.hubStatus = hubStatus
-        self.time = time
+        self.devices = devices
     }
 }
 

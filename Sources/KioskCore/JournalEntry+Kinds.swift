@@ -42,3 +42,17 @@ extension JournalEntry {
             kind: .deviceFault, sessionId: sessionId, payload: ["fault": .string("card-left-in-slot"), "seconds": .int(seconds)])
     }
 }
+
+extension JournalEntry {
+    /// A device fault began (or its reasons changed) or ended: one record each, never one per poll.
+    /// `reasons` and `newReasons` are comma-separated (the payload is flat).
+    public static func deviceFault(_ change: DeviceHealthBook.Change) -> JournalEntry {
+        var payload: [String: JournalValue] = [
+            "device": .string(change.device.rawValue), "phase": .string(change.phase.rawValue),
+            "state": .string(change.state.rawValue), "reasons": .string(change.reasons.joined(separator: ",")),
+        ]
+        if change.phase == .began { payload["newReasons"] = .string(change.newReasons.joined(separator: ",")) }
+        if let lasted = change.lastedSeconds { payload["seconds"] = .int(lasted) }
+        return JournalEntry(kind: .deviceFault, payload: payload)
+    }
+}

@@ -22,8 +22,12 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
         public var clientCertificate: String?
         public var clientKey: String?
         public var caCertificate: String?
+        /// How often the kiosk tells the hub how it and its devices are, seconds (and at once on a change).
+        public var heartbeatSeconds: Double = 60
         public init() {}
-        enum CodingKeys: String, CodingKey, CaseIterable { case url, timeoutSeconds, clientCertificate, clientKey, caCertificate }
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case url, timeoutSeconds, clientCertificate, clientKey, caCertificate, heartbeatSeconds
+        }
     }
 
     public struct Card: Sendable, Equatable, Codable {
@@ -80,10 +84,20 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
     }
 
     public struct Metrics: Sendable, Equatable, Codable {
-        /// host:port of the Prometheus endpoint (loopback); empty: no endpoint.
+        /// host:port of the Prometheus endpoint; empty: no endpoint. Beyond loopback only with `allow`.
         public var listen: String = "127.0.0.1:9464"
+        /// The scrapers' networks (CIDR, e.g. 10.20.0.0/16): anyone else gets 403. Loopback is always allowed.
+        public var allow: [String] = []
         public init() {}
-        enum CodingKeys: String, CodingKey, CaseIterable { case listen }
+        enum CodingKeys: String, CodingKey, CaseIterable { case listen, allow }
+    }
+
+    public struct Journal: Sendable, Equatable, Codable {
+        /// Records older than this many days leave the kiosk once the hub has acknowledged them
+        /// (the chain stays verifiable from its anchor); 0 keeps every record.
+        public var retentionDays: Int = 180
+        public init() {}
+        enum CodingKeys: String, CodingKey, CaseIterable { case retentionDays }
     }
 
     public struct Bundles: Sendable, Equatable, Codable {
@@ -109,10 +123,11 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
     public var control = Control()
     public var metrics = Metrics()
     public var bundles = Bundles()
+    public var journal = Journal()
 
     public init() {}
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case kiosk, hub, card, printers, store, console, files, camera, session, control, metrics, bundles
+        case kiosk, hub, card, printers, store, console, files, camera, session, control, metrics, bundles, journal
     }
 
     /// Problems a parser cannot see: each one a path and what is allowed.
@@ -127,6 +142,7 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
             errors.append("hub.url: an http:// or https:// URL")
         }
         if !(0.5...120).contains(hub.timeoutSeconds) { errors.append("hub.timeoutSeconds: 0.5 to 120") }
+        if !(1...3600).contains(hub.heartbeatSeconds) { errors.append("hub.heartbeatSeconds: 1 to 3600") }
         if (hub.clientCertificate == nil) != (hub.clientKey == nil) {
             errors.append("hub.clientCertificate: give both clientCertificate and clientKey, or neither")
         }
@@ -147,7 +163,14 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
         if control.socket.isEmpty || control.socket.utf8.count > 100 { errors.append("control.socket: a socket path of at most 100 bytes") }
         if !metrics.listen.isEmpty, KioskConfiguration.hostPort(metrics.listen) == nil {
             errors.append("metrics.listen: host:port (e.g. 127.0.0.1:9464), or empty for none")
+        } else if let (host, _) = KioskConfiguration.hostPort(metrics.listen), !KioskConfiguration.isLoopback(host), metrics.allow.isEmpty {
+            errors.append(
+                "metrics.allow: metrics.listen '\(metrics.listen)' is beyond loopback, so list the scrapers' networks (e.g. 10.20.0.0/16)")
         }
+        for network in metrics.allow where IPNetwork(network) == nil {
+            errors.append("metrics.allow: '\(network)' is not an address or network (CIDR, e.g. 10.20.0.0/16 or fd00::/8)")
+        }
+        if !(0...3650).contains(journal.retentionDays) { errors.append("journal.retentionDays: 0 (keep every record) to 3650") }
         if bundles.directory.isEmpty { errors.append("bundles.directory: a folder path") }
         if bundles.pollSeconds != 0, !(1...86400).contains(bundles.pollSeconds) {
             errors.append("bundles.pollSeconds: 0 (never) or 1 to 86400")
@@ -173,6 +196,14 @@ extension KioskConfiguration {
         control = try c.decodeIfPresent(Control.self, forKey: .control) ?? Control()
         metrics = try c.decodeIfPresent(Metrics.self, forKey: .metrics) ?? Metrics()
         bundles = try c.decodeIfPresent(Bundles.self, forKey: .bundles) ?? Bundles()
+        journal = try c.decodeIfPresent(Journal.self, forKey: .journal) ?? Journal()
+    }
+
+    /// Whether `host` (as in `metrics.listen`, brackets allowed) names this machine only.
+    public static func isLoopback(_ host: String) -> Bool {
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        if bare == "localhost" { return true }
+        return IPNetwork("127.0.0.0/8")!.contains(bare) || bare == "::1"
     }
 
     /// "host:port" split, or nil when it is not one.
@@ -195,6 +226,14 @@ extension KioskConfiguration.Metrics {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         listen = try c.decodeIfPresent(String.self, forKey: .listen) ?? listen
+        allow = try c.decodeIfPresent([String].self, forKey: .allow) ?? allow
+    }
+}
+
+extension KioskConfiguration.Journal {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        retentionDays = try c.decodeIfPresent(Int.self, forKey: .retentionDays) ?? retentionDays
     }
 }
 
@@ -225,6 +264,7 @@ extension KioskConfiguration.Hub {
         clientCertificate = try c.decodeIfPresent(String.self, forKey: .clientCertificate)
         clientKey = try c.decodeIfPresent(String.self, forKey: .clientKey)
         caCertificate = try c.decodeIfPresent(String.self, forKey: .caCertificate)
+        heartbeatSeconds = try c.decodeIfPresent(Double.self, forKey: .heartbeatSeconds) ?? heartbeatSeconds
     }
 }
 
@@ -299,6 +339,7 @@ extension KioskConfiguration {
         "card": names(Card.CodingKeys.self), "printers": names(Printers.CodingKeys.self), "store": names(Store.CodingKeys.self),
         "console": names(Console.CodingKeys.self), "files": names(Files.CodingKeys.self), "camera": names(Camera.CodingKeys.self),
         "control": names(Control.CodingKeys.self), "metrics": names(Metrics.CodingKeys.self), "bundles": names(Bundles.CodingKeys.self),
+        "journal": names(Journal.CodingKeys.self),
         "session": SessionTimeouts.fileKeys,
     ]
 

@@ -22,8 +22,16 @@ public protocol RecordStore: Sendable {
     func configVersions(limit: Int) async throws -> [ConfigVersionRecord]
     /// Items not yet delivered to the hub, by outbox destination ("hub.journal", "hub.ratings").
     func outboxBacklog() async throws -> [String: Int]
+    /// Seconds the oldest undelivered item of each destination has waited; a destination with
+    /// nothing waiting is absent.
+    func outboxOldestPendingSeconds() async throws -> [String: Double]
     /// Checkpoints and closes the file; nothing is asked of the store afterwards.
     func close() throws
+}
+
+extension RecordStore {
+    /// A store that keeps no times (a unit test's) reports no ages.
+    public func outboxOldestPendingSeconds() async throws -> [String: Double] { [:] }
 }
 
 /// The journal's newest record: its sequence number and hash (0 and the genesis hash for a

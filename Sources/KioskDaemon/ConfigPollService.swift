@@ -7,9 +7,9 @@ import Logging
 import ServiceLifecycle
 
 /// Asks the hub for a newer signed bundle (GET /v1/kiosks/{id}/config with If-None-Match) every
-/// `bundles.pollSeconds` ±20 % (so a fleet restarted together does not poll in step), and sends
-/// the heartbeat with the applied configuration version on the same beat. A bundle is handed to
-/// the supervisor without waiting: applying it stops this very front.
+/// `bundles.pollSeconds` ±20 % (so a fleet restarted together does not poll in step). A bundle is handed to
+/// the supervisor without waiting: applying it stops this very front. (The heartbeat, with the
+/// applied version, is HeartbeatService's.)
 struct ConfigPollService: Service {
     let configuration: KioskConfiguration
     let hub: any HubClient
@@ -29,7 +29,6 @@ struct ConfigPollService: Service {
             var delay = min(interval, 2.0) * Double.random(in: 0.5...1.0)
             while !Task.isCancelled {
                 do { try await Task.sleep(for: .seconds(delay)) } catch { return }
-                await beat()
                 await pull()
                 delay = interval * Double.random(in: 0.8...1.2)
             }
@@ -54,15 +53,5 @@ struct ConfigPollService: Service {
         } catch {
             logger.info("config pull: \(error)")
         }
-    }
-
-    private func beat() async {
-        let status = await control.config
-        let head = try? await store.journalHead()
-        let beat = HubHeartbeat(
-            kioskId: configuration.kiosk.id, softwareVersion: KioskVersion.current, configVersion: status.version,
-            maintenance: await control.maintenance.on, journalHead: head?.seq, hubStatus: "\(await hub.currentStatus())",
-            time: ISO8601DateFormatter().string(from: Date()))
-        do { try await hub.heartbeat(beat) } catch { logger.info("heartbeat: \(error)") }
     }
 }

@@ -50,6 +50,11 @@ extension KioskApp {
             services = [
                 .init(service: HubClientLifetime(client: hub)),
                 .init(service: OutOfServiceService(reason: reason, output: output, kioskId: configuration.kiosk.id)),
+                // The centre hears that this kiosk is out of service, not only that it went quiet.
+                .init(
+                    service: HeartbeatService(
+                        configuration: configuration, hub: hub, store: store, control: control, monitor: nil, outOfService: true,
+                        logger: logger)),
             ]
         }
         return KioskFront(
@@ -79,7 +84,12 @@ extension KioskApp {
         let (environment, files) = try buildEnvironment(
             configuration, store: store, hub: hub, metrics: metrics, renderExecutable: options.renderExecutable, logger: logger)
         let input = try TerminalInput(ttyPath: options.ttyPath)
-        let deliverer = OutboxDeliverer(store: store, uplink: HTTPJournalUplink(client: hub))
+        var outbox = OutboxDeliverer.Policy()
+        if configuration.journal.retentionDays > 0 { outbox.retention = .seconds(configuration.journal.retentionDays * 86400) }
+        let deliverer = OutboxDeliverer(store: store, uplink: HTTPJournalUplink(client: hub), policy: outbox)
+        let monitor = DeviceMonitor(store: store, metrics: metrics, logger: logger)
+        let rendererPresent =
+            KioskDiagnostics.rendererCheck(DiagnosticOptions(renderExecutable: options.renderExecutable)).verdict != .fail
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             // First, because a graceful shutdown stops services in reverse order: the hub client
             // closes its connections only after the citizen's last step and the outbox stopped
@@ -98,12 +108,23 @@ extension KioskApp {
             .init(
                 service: ConfigPollService(
                     configuration: configuration, hub: hub, store: store, control: control, desk: desk, logger: logger)),
+            .init(
+                service: DeviceMonitorService(
+                    configuration: configuration, monitor: monitor, printers: environment.printers, readers: PCSCReaderDirectory(),
+                    store: store, rendererPresent: rendererPresent, logger: logger)),
+            .init(
+                service: HeartbeatService(
+                    configuration: configuration, hub: hub, store: store, control: control, monitor: monitor, logger: logger)),
         ]
         if !configuration.metrics.listen.isEmpty {
+            let hubFiles = configuration.hub
+            let certificates = [("hub-client", hubFiles.clientCertificate), ("hub-ca", hubFiles.caCertificate)]
+                .compactMap { label, path in path.map { (label: label, path: $0) } }
             services.append(
                 .init(
                     service: MetricsService(
-                        listen: configuration.metrics.listen, metrics: metrics, store: store, hub: hub, control: control, logger: logger)))
+                        listen: configuration.metrics.listen, allow: configuration.metrics.allow, certificates: certificates,
+                        metrics: metrics, store: store, hub: hub, control: control, logger: logger)))
         }
         return services
     }

@@ -1,3 +1,4 @@
+import Foundation
 import KioskCore
 import Metrics
 import Prometheus
@@ -23,6 +24,14 @@ public struct KioskMetrics: Sendable {
         public static let hubBreakerState = "kioskd_hub_breaker_state"
         public static let outboxBacklog = "kioskd_outbox_backlog"
         public static let configVersion = "kioskd_config_version"
+        /// 1 while a device works (ok or degraded), 0 while it is failed.
+        public static let deviceUp = "kioskd_device_up"
+        /// Age of the oldest item not yet at the hub, per destination (0 when none).
+        public static let outboxOldestPending = "kioskd_outbox_oldest_pending_seconds"
+        public static let outOfService = "kioskd_out_of_service"
+        public static let maintenance = "kioskd_maintenance"
+        /// notAfter of each TLS certificate the kiosk uses, in Unix seconds.
+        public static let certificateExpiry = "kioskd_certificate_expiry_timestamp_seconds"
     }
 
     /// Hub latency buckets: a healthy hub answers in tens of milliseconds; the request timeout
@@ -44,6 +53,10 @@ public struct KioskMetrics: Sendable {
         configVersion = registry.makeGauge(
             descriptor: Self.descriptor(Name.configVersion, "Applied configuration bundle version (0: the site file alone)."))
         for destination in Self.outboxDestinations { setOutboxBacklog(destination: destination, pending: 0) }
+        // At 0 from the start, so the first card left after a restart is an increase to alert on.
+        registry.makeCounter(
+            descriptor: Self.descriptor(Name.deviceFaults, Self.deviceFaultsHelp),
+            labels: [("device", MonitoredDevice.cardReader.rawValue), ("reason", "card-left-in-slot")])
     }
 
     // MARK: - Journal entries
@@ -63,7 +76,15 @@ public struct KioskMetrics: Sendable {
                     ("outcome", Self.cap(entry.string("outcome"), Self.serviceOutcomes)),
                 ])
         case .deviceFault:
-            count(Name.deviceFaults, "Device faults journalled, by device.", [("device", Self.device(of: entry))])
+            // A fault counts when it begins, once per reason; its end and its polls do not.
+            guard entry.string("phase") != DeviceHealthBook.Change.Phase.ended.rawValue else { return }
+            let device = Self.device(of: entry)
+            let reasons = entry.string("newReasons").map { $0.split(separator: ",").map(String.init) } ?? [entry.string("fault") ?? "other"]
+            for reason in reasons {
+                count(
+                    Name.deviceFaults, Self.deviceFaultsHelp,
+                    [("device", device), ("reason", Self.cap(reason, Self.faultReasons))])
+            }
         case .print:
             guard entry.string("state") == PrintJobState.completed.rawValue else { return }
             let role = [("role", Self.cap(entry.string("kind"), Self.printRoles))]
@@ -98,6 +119,36 @@ public struct KioskMetrics: Sendable {
     }
 
     public func setConfigVersion(_ version: Int) { configVersion.set(to: Double(version)) }
+
+    public func setDeviceUp(_ device: MonitoredDevice, _ up: Bool) {
+        registry.makeGauge(
+            descriptor: Self.descriptor(Name.deviceUp, "1 while the device works (ok or degraded), 0 while it is failed."),
+            labels: [("device", device.rawValue)]
+        ).set(to: up ? 1 : 0)
+    }
+
+    /// Seconds the oldest undelivered item of `destination` has waited (0: nothing waits).
+    public func setOutboxOldestPending(destination: String, seconds: Double) {
+        registry.makeGauge(
+            descriptor: Self.descriptor(Name.outboxOldestPending, "Age of the oldest journal record or rating not yet at the hub."),
+            labels: [("destination", Self.cap(destination, Self.outboxDestinations))]
+        ).set(to: max(seconds, 0))
+    }
+
+    public func setKioskState(outOfService: Bool, maintenance: Bool) {
+        registry.makeGauge(descriptor: Self.descriptor(Name.outOfService, "1 while the kiosk cannot serve citizens."))
+            .set(to: outOfService ? 1 : 0)
+        registry.makeGauge(descriptor: Self.descriptor(Name.maintenance, "1 while a technician has the kiosk in maintenance."))
+            .set(to: maintenance ? 1 : 0)
+    }
+
+    /// `certificate` is one of hub-client, hub-ca, metrics.
+    public func setCertificateExpiry(_ certificate: String, notAfter: Date) {
+        registry.makeGauge(
+            descriptor: Self.descriptor(Name.certificateExpiry, "When a TLS certificate the kiosk uses expires (notAfter), Unix seconds."),
+            labels: [("certificate", Self.cap(certificate, Self.certificates))]
+        ).set(to: notAfter.timeIntervalSince1970)
+    }
 
     /// The registry in the text exposition format 0.0.4.
     public func exposition() -> [UInt8] {
@@ -157,9 +208,20 @@ public struct KioskMetrics: Sendable {
     }()
     static let outboxDestinations = Set(OutboxDestination.allCases.map(\.rawValue))
     static let printRoles: Set<String> = Set(PrinterRole.allCases.map(\.rawValue))
-    static let devices: Set<String> = Set(KioskDevice.allCases.map(\.rawValue) + ["card-reader"])
+    static let devices: Set<String> = Set(MonitoredDevice.allCases.map(\.rawValue))
+    /// Fault reasons a label may carry: the device monitor's own words and the IPP printer-state
+    /// reasons printers commonly report (severity suffixes off).
+    static let faultReasons: Set<String> = [
+        "card-left-in-slot", "gone", "no-service", "missing", "disk-low", "disk-full", "stopped", "paused", "offline",
+        "media-empty", "media-needed", "media-low", "media-jam", "door-open", "cover-open", "interlock-open",
+        "input-tray-missing", "toner-empty", "toner-low", "marker-supply-empty", "marker-supply-low", "shutdown",
+        "connecting-to-device", "timed-out", "other",
+    ]
+    static let certificates: Set<String> = ["hub-client", "hub-ca", "metrics"]
     /// Faults journalled without a `device` field, by the device they belong to.
     static let faultDevices: [String: String] = ["card-left-in-slot": "card-reader"]
+
+    static let deviceFaultsHelp = "Device faults that began, by device and reason."
 
     static func cap(_ value: String?, _ known: Set<String>) -> String {
         guard let value, known.contains(value) else { return "other" }

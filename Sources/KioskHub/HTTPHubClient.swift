@@ -183,7 +183,11 @@ extension Duration {
     var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
 }
 
-struct HeartbeatReceipt: Decodable { var received: String? }
+/// The status endpoint's answer `{receivedAt, configEtag}`; neither is needed, both are tolerated missing.
+struct HeartbeatReceipt: Decodable {
+    var receivedAt: String?
+    var configEtag: String?
+}
 
 extension HTTPHubClient {
     public func kioskConfig(etag: String?) async throws -> KioskConfigAnswer {

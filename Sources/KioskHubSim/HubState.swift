@@ -40,6 +40,7 @@ actor HubState {
     private(set) var journal: [String: [Int: JournalEntry]] = [:]
     private(set) var ratings: [String: Data] = [:]
     private(set) var heartbeats: [String: Data] = [:]
+    private(set) var kioskEvents: [String: [Data]] = [:]
     private var configs: [String: (etag: String, body: Data)] = [:]
     private(set) var requestLog: [String] = []
 
@@ -76,6 +77,7 @@ actor HubState {
         journal = [:]
         ratings = [:]
         heartbeats = [:]
+        kioskEvents = [:]
         requestLog = []
     }
 
@@ -175,6 +177,9 @@ actor HubState {
     }
 
     func heartbeat(kioskId: String, json: Data) { heartbeats[kioskId] = json }
+
+    /// Kiosk events sent to the status endpoint (a card left in the slot), in arrival order.
+    func kioskEvent(kioskId: String, json: Data) { kioskEvents[kioskId, default: []].append(json) }
 
     func publishConfig(kioskId: String, body: Data) -> String {
         let etag = "\"" + SHA256.hash(data: body).prefix(8).map { String(format: "%02x", $0) }.joined() + "\""

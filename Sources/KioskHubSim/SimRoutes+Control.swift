@@ -29,6 +29,18 @@ extension HubSimulator {
             return Reply.raw(.ok, data, contentType: "application/json")
         }
         router.get("/sim/requests") { _, _ -> SimReply in Reply.json(.ok, ["requests": await state.requestLog]) }
+        // Every kiosk's latest heartbeat, by kiosk id: what the centre's fleet view starts from.
+        router.get("/sim/heartbeats") { _, _ -> SimReply in
+            var all = Data("{".utf8)
+            for (index, (kiosk, body)) in await state.heartbeats.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { all.append(contentsOf: Array(",".utf8)) }
+                all.append(try JSONEncoder().encode(kiosk))
+                all.append(contentsOf: Array(":".utf8))
+                all.append(body)
+            }
+            all.append(contentsOf: Array("}".utf8))
+            return Reply.raw(.ok, all, contentType: "application/json")
+        }
         router.get("/sim/heartbeats/:kiosk") { _, context -> SimReply in
             let body = await state.heartbeats[context.parameters.get("kiosk") ?? ""] ?? Data("null".utf8)
             return Reply.raw(.ok, body, contentType: "application/json")

@@ -59,9 +59,21 @@ extension HubSimulator {
                     return Reply.problem(
                         .forbidden, code: "wrong-kiosk", title: "X-Kiosk-Id does not match the path", requestId: request.requestId)
                 }
-                await state.heartbeat(kioskId: kiosk, json: body)
-                struct Out: Encodable { var received: String }
-                return Reply.json(.ok, Out(received: rfc3339(.now)))
+                // Kiosk events (a card left in the slot) share the endpoint; anything else must be a
+                // heartbeat as the contract spells it, so a kiosk drifting from it is told at once.
+                if let problem = HeartbeatShape.problem(body) {
+                    return Reply.problem(.badRequest, code: "invalid-heartbeat", title: problem, requestId: request.requestId)
+                }
+                if HeartbeatShape.isEvent(body) {
+                    await state.kioskEvent(kioskId: kiosk, json: body)
+                } else {
+                    await state.heartbeat(kioskId: kiosk, json: body)
+                }
+                struct Out: Encodable {
+                    var receivedAt: String
+                    var configEtag: String?
+                }
+                return Reply.json(.ok, Out(receivedAt: rfc3339(.now), configEtag: await state.config(kioskId: kiosk)?.etag))
             }
         }
 
@@ -80,5 +92,55 @@ extension HubSimulator {
             }
             return Reply.raw(.ok, bundle.body, contentType: "application/json", headers: [.eTag: bundle.etag])
         }
+    }
+}
+
+/// The heartbeat body of the hub contract, checked field by field (the reference hub shares no
+/// code with the kiosk, so this is the contract read a second time).
+enum HeartbeatShape {
+    struct Body: Decodable {
+        struct Maintenance: Decodable {
+            var on: Bool
+            var reason: String?
+        }
+        struct Head: Decodable {
+            var seq: Int
+            var hash: String
+        }
+        struct Device: Decodable {
+            var device: String
+            var state: String
+            var reasons: [String]
+            var since: String
+        }
+        var at: String
+        var softwareVersion: String
+        var configVersion: Int
+        var outOfService: Bool
+        var maintenance: Maintenance
+        var journalHead: Head?
+        var devices: [Device]
+    }
+
+    static let devices: Set<String> = [
+        "card-reader", "psam", "receipt-printer", "a4-printer", "camera", "scanner", "audio", "renderer", "store",
+    ]
+    static let states: Set<String> = ["ok", "degraded", "failed", "unknown"]
+
+    /// A kiosk event (`{event, …}`), not a heartbeat.
+    static func isEvent(_ json: Data) -> Bool {
+        (try? JSONSerialization.jsonObject(with: json) as? [String: Any])?["event"] != nil
+    }
+
+    /// Why `json` is not a heartbeat (nil: it is one, or it is a kiosk event).
+    static func problem(_ json: Data) -> String? {
+        if isEvent(json) { return nil }
+        let body: Body
+        do { body = try JSONDecoder().decode(Body.self, from: json) } catch { return "not a heartbeat: \(error)" }
+        for device in body.devices {
+            if !devices.contains(device.device) { return "unknown device '\(device.device)'" }
+            if !states.contains(device.state) { return "unknown state '\(device.state)' of \(device.device)" }
+        }
+        return nil
     }
 }

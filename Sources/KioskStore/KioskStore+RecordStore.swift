@@ -10,6 +10,12 @@ extension KioskStore: RecordStore {
     public func outboxBacklog() async throws -> [String: Int] {
         Dictionary(try await outboxStatus().map { ($0.destination, $0.pending) }, uniquingKeysWith: max)
     }
+
+    public func outboxOldestPendingSeconds() async throws -> [String: Double] {
+        Dictionary(
+            try await outboxStatus().compactMap { status in status.oldestPendingAgeSeconds.map { (status.destination, $0) } },
+            uniquingKeysWith: max)
+    }
 }
 
 extension SubjectKey: SubjectRefKey {}

@@ -81,7 +81,7 @@ import Testing
         let problems = ConfigValidator.validate(path: path)
         #expect(
             problems == [
-                "\(path):5: unknown key 'timeout' in section hub; allowed: caCertificate, clientCertificate, clientKey, timeoutSeconds, url"
+                "\(path):5: unknown key 'timeout' in section hub; allowed: caCertificate, clientCertificate, clientKey, heartbeatSeconds, timeoutSeconds, url"
             ])
         try "kiosk:\n  id: A\nhub:\n  url: ftp://x\n".write(toFile: path, atomically: true, encoding: .utf8)
         #expect(ConfigValidator.validate(path: path) == ["\(path):4: hub.url: an http:// or https:// URL"])

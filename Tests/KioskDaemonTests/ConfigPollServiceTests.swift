@@ -8,8 +8,8 @@ import Testing
 
 @testable import KioskDaemon
 
-/// The hub poller over a fake hub: the heartbeat on each beat, a pulled bundle handed to the
-/// desk without waiting, and the ETag kept only when the kiosk is done with that bundle.
+/// The hub poller over a fake hub: a pulled bundle handed to the desk without waiting, and the
+/// ETag kept only when the kiosk is done with that bundle.
 @Suite struct ConfigPollServiceTests {
     static func configuration() -> KioskConfiguration {
         var configuration = KioskConfiguration()
@@ -50,24 +50,6 @@ import Testing
             guard let request = try await group.next() ?? nil else { throw KioskError(.timeout, "no request reached the desk") }
             return request
         }
-    }
-
-    @Test func theHeartbeatSaysTheVersionMaintenanceAndJournalHead() async throws {
-        let hub = FakeHub()
-        let store = InMemoryRecordStore()
-        _ = try await store.append(JournalEntry(kind: .sessionStart))
-        let control = KioskControlState()
-        await control.setConfig(
-            ConfigStatus(version: 7, highWaterMark: 7, hubURL: "https://hub.example/", pollSeconds: 0.05),
-            configuration: Self.configuration())
-        try await control.setMaintenance(on: true, reason: "更换打印纸", uid: 0)
-        hub.publish(.degraded)
-        try await Self.polling(hub: hub, store: store, control: control, desk: ConfigDesk()) {
-            try await waitUntil { !hub.record.heartbeats.isEmpty }
-        }
-        let beat = try #require(hub.record.heartbeats.first)
-        #expect(beat.kioskId == "KIOSK-T-0001" && beat.configVersion == 7 && beat.maintenance && beat.journalHead == 1)
-        #expect(beat.hubStatus == "degraded")
     }
 
     @Test func aBundleRefusedForAPassingReasonIsFetchedAgainAndAnAnsweredOneIsNot() async throws {

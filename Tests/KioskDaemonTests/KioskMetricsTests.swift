@@ -1,3 +1,4 @@
+import Foundation
 import KioskCore
 import KioskHub
 import Metrics
@@ -56,7 +57,7 @@ import Testing
         let out = lines(metrics)
         #expect(out.contains(#"kioskd_sessions_total{outcome="other"} 1"#), "\(out)")
         #expect(out.contains(#"kioskd_services_total{service="other",outcome="other"} 1"#))
-        #expect(out.contains(#"kioskd_device_faults_total{device="other"} 1"#))
+        #expect(out.contains(#"kioskd_device_faults_total{device="other",reason="other"} 1"#))
         #expect(out.contains(#"kioskd_documents_printed_total{role="other"} 1"#))
     }
 
@@ -72,12 +73,34 @@ import Testing
             JournalEntry(kind: .print, payload: ["kind": .string("receipt"), "state": .string("completed"), "pages": .int(2)]))
 
         let out = lines(metrics)
-        #expect(out.contains(#"kioskd_device_faults_total{device="card-reader"} 1"#), "\(out)")
-        #expect(out.contains(#"kioskd_device_faults_total{device="receipt-printer"} 1"#))
+        #expect(out.contains(#"kioskd_device_faults_total{device="card-reader",reason="card-left-in-slot"} 1"#), "\(out)")
+        #expect(out.contains(#"kioskd_device_faults_total{device="receipt-printer",reason="other"} 1"#))
         #expect(out.contains(#"kioskd_documents_printed_total{role="certificate"} 2"#))
         #expect(out.contains(#"kioskd_documents_printed_total{role="receipt"} 1"#))
         #expect(out.contains(#"kioskd_pages_printed_total{role="receipt"} 2"#))
         #expect(!out.contains { $0.hasPrefix(#"kioskd_pages_printed_total{role="certificate"}"#) })
+    }
+
+    @Test func aFaultCountsOnceWhenItBeginsPerNewReasonAndTheGaugeFollowsTheDevice() {
+        let metrics = KioskMetrics(registry: PrometheusCollectorRegistry())
+        var book = DeviceHealthBook()
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let readings: [(DeviceState, [String])] = [
+            (.ok, []), (.failed, ["media-empty"]), (.failed, ["media-empty"]), (.failed, ["media-empty", "door-open"]), (.ok, []),
+        ]
+        for (offset, (state, reasons)) in readings.enumerated() {
+            if let change = book.observe(.a4Printer, state: state, reasons: reasons, at: start + Double(offset)) {
+                metrics.observe(JournalEntry.deviceFault(change))
+            }
+            metrics.setDeviceUp(.a4Printer, book.state(of: .a4Printer).isUp)
+            if offset == 1 { #expect(lines(metrics).contains(#"kioskd_device_up{device="a4-printer"} 0.0"#), "\(lines(metrics))") }
+        }
+        let out = lines(metrics)
+        #expect(out.contains(#"kioskd_device_faults_total{device="a4-printer",reason="media-empty"} 1"#), "\(out)")
+        #expect(out.contains(#"kioskd_device_faults_total{device="a4-printer",reason="door-open"} 1"#))
+        #expect(out.contains(#"kioskd_device_up{device="a4-printer"} 1.0"#))
+        // The first card left after a start is an increase from 0, not a new series.
+        #expect(out.contains(#"kioskd_device_faults_total{device="card-reader",reason="card-left-in-slot"} 0"#))
     }
 
     @Test func gaugesExistFromTheStartAndFollowTheirSetters() {

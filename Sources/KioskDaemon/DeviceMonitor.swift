@@ -1,0 +1,48 @@
+import Foundation
+import KioskCore
+import Logging
+
+/// The kiosk's view of its devices, shared by the pollers that feed it, the heartbeat that reports
+/// it and the metrics that show it. A change (a fault beginning or ending) is one journal record
+/// and one count; an observation that changes nothing only refreshes the `kioskd_device_up` gauge.
+actor DeviceMonitor {
+    private var book = DeviceHealthBook()
+    private let store: any RecordStore
+    private let metrics: KioskMetrics
+    private let clock: @Sendable () -> Date
+    private let logger: Logger
+    /// Bumped on every change, so the heartbeat can tell "something changed" without comparing.
+    private(set) var generation = 0
+
+    init(store: any RecordStore, metrics: KioskMetrics, clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
+        self.store = store
+        self.metrics = metrics
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Takes one reading of `device`. A record that cannot be written (the disk full) is said in
+    /// the log; the state is kept either way, so the heartbeat and the gauge stay true.
+    func observe(_ device: MonitoredDevice, _ state: DeviceState, reasons: [String] = []) async {
+        let before = book.state(of: device)
+        let change = book.observe(device, state: state, reasons: reasons, at: clock())
+        metrics.setDeviceUp(device, book.state(of: device).isUp)
+        if before != book.state(of: device) || change != nil { generation += 1 }
+        guard let change else { return }
+        let level: Logger.Level = change.phase == .ended ? .notice : (change.state == .failed ? .warning : .notice)
+        logger.log(
+            level: level, "device \(change.device.rawValue) \(change.phase == .ended ? "back to ok" : change.state.rawValue)",
+            metadata: ["reasons": "\(change.reasons.joined(separator: ","))"])
+        let entry = JournalEntry.deviceFault(change)
+        do {
+            _ = try await store.append(entry)
+        } catch {
+            logger.error("device fault not journalled: \(error)")
+        }
+        metrics.observe(entry)
+    }
+
+    var devices: [DeviceReport] { book.devices }
+
+    func state(of device: MonitoredDevice) -> DeviceState { book.state(of: device) }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import KioskCore
+import Logging
+import ServiceLifecycle
+
+/// Feeds the DeviceMonitor: the printers as their adapters report them (they poll the printer
+/// itself, since cupsd does not poll an idle one), and every `interval` the card reader and PSAM
+/// as pcscd lists them, the store's disk, the renderer and the camera. What it reads is compared
+/// by the monitor; only changes are journalled.
+struct DeviceMonitorService: Service {
+    let configuration: KioskConfiguration
+    let monitor: DeviceMonitor
+    let printers: [PrinterRole: any KioskPrinter]
+    let readers: any ReaderDirectory
+    let store: any RecordStore
+    /// Whether kiosk-render can be started (checked once: it is a file, not a peer).
+    let rendererPresent: Bool
+    var interval: Duration = .seconds(5)
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                for (role, printer) in printers {
+                    group.addTask {
+                        for await snapshot in printer.statusUpdates() {
+                            let (state, reasons) = DeviceHealthBook.printerState(snapshot)
+                            await monitor.observe(.printer(role), state, reasons: reasons)
+                        }
+                    }
+                }
+                group.addTask {
+                    await monitor.observe(.renderer, rendererPresent ? .ok : .failed, reasons: rendererPresent ? [] : ["missing"])
+                    while !Task.isCancelled {
+                        await pollOnce()
+                        do { try await Task.sleep(for: interval) } catch { return }
+                    }
+                }
+            }
+        }
+    }
+
+    /// One round of the polled devices.
+    func pollOnce() async {
+        await pollReaders()
+        let health = store.health()
+        if !health.canStartSessions {
+            await monitor.observe(.store, .failed, reasons: ["disk-full"])
+        } else if health.freeBytes < health.minimumFreeBytes * 2 {
+            // Said before it stops sessions: the floor is twice as far as where sessions stop.
+            await monitor.observe(.store, .degraded, reasons: ["disk-low"])
+        } else {
+            await monitor.observe(.store, .ok)
+        }
+        if !configuration.camera.folder.isEmpty {
+            var isFolder: ObjCBool = false
+            let present = FileManager.default.fileExists(atPath: configuration.camera.folder, isDirectory: &isFolder) && isFolder.boolValue
+            await monitor.observe(.camera, present ? .ok : .failed, reasons: present ? [] : ["gone"])
+        }
+    }
+
+    private func pollReaders() async {
+        let psam = configuration.card.psamReader
+        do {
+            let found = try await readers.readers().map(\.name)
+            let slot = configuration.card.reader
+            // No reader named: any reader but the PSAM's is the slot (as CardSlotFilter decides).
+            let slotPresent = slot.isEmpty ? found.contains { $0 != psam } : found.contains(slot)
+            await monitor.observe(.cardReader, slotPresent ? .ok : .failed, reasons: slotPresent ? [] : ["gone"])
+            if !psam.isEmpty {
+                let present = found.contains(psam)
+                await monitor.observe(.psam, present ? .ok : .failed, reasons: present ? [] : ["gone"])
+            }
+        } catch {
+            // pcscd itself is away: neither reader can be reached.
+            await monitor.observe(.cardReader, .failed, reasons: ["no-service"])
+            if !psam.isEmpty { await monitor.observe(.psam, .failed, reasons: ["no-service"]) }
+        }
+    }
+}
