@@ -24,10 +24,23 @@ struct KioskdCommand: AsyncParsableCommand {
     @Flag(help: "Show the technicians' device status screen instead of the citizen front.")
     var statusScreen = false
 
+    @Flag(
+        help: """
+            Run without a screen or keypad: devices, hub, journal, heartbeat and metrics as usual, no citizen \
+            can start a session by keys (a fleet on one machine; a kiosk whose screen is not yet fitted).
+            """)
+    var headless = false
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    func validate() throws {
+        if headless && (tty != nil || statusScreen) { throw ValidationError("--headless has no screen: give neither --tty nor --status-screen") }
+    }
+
     func run() async throws {
+        // Headless: the screen is drawn into /dev/null and the keypad reads its end at once.
+        let tty = headless ? "/dev/null" : self.tty
         let level = logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
