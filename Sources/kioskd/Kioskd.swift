@@ -35,7 +35,9 @@ struct KioskdCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     func validate() throws {
-        if headless && (tty != nil || statusScreen) { throw ValidationError("--headless has no screen: give neither --tty nor --status-screen") }
+        if headless && (tty != nil || statusScreen) {
+            throw ValidationError("--headless has no screen: give neither --tty nor --status-screen")
+        }
     }
 
     func run() async throws {
