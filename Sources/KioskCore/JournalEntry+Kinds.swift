@@ -56,3 +56,25 @@ extension JournalEntry {
         return JournalEntry(kind: .deviceFault, payload: payload)
     }
 }
+
+extension JournalEntry {
+    /// A print request a crash or power cut left open, closed at the next start: what CUPS said
+    /// became of it (`finding`), and `state` as the print record of a session has it.
+    public static func printReconciled(_ result: PrintReconciliation) -> JournalEntry {
+        let state: String =
+            switch result.finding {
+            case .completed: PrintJobState.completed.rawValue
+            case .aborted: PrintJobState.aborted.rawValue
+            case .cancelled, .cancelledAtStart: PrintJobState.cancelled.rawValue
+            case .missing: "missing"
+            case .stillInQueue: PrintJobState.processing.rawValue
+            }
+        var payload: [String: JournalValue] = [
+            "kind": .string(result.request.kind.rawValue), "requestId": .string(result.request.id), "state": .string(state),
+            "finding": .string(result.finding.rawValue), "reconciled": .bool(true),
+        ]
+        if let jobId = result.jobId { payload["jobId"] = .int(jobId) }
+        if result.finding == .completed { payload["pages"] = .int(result.request.pages) }
+        return JournalEntry(kind: .print, sessionId: result.request.sessionId, payload: payload)
+    }
+}

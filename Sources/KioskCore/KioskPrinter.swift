@@ -25,6 +25,9 @@ public protocol KioskPrinter: Sendable {
     /// done; aborted, cancelled or missing → closed and reported). Reprints nothing itself:
     /// `shouldReprint` says where printing again is safe.
     func reconcile() async throws -> [PrintReconciliation]
+    /// `reconcile()`, but a job not yet finished is cancelled at CUPS and closed as
+    /// `cancelledAtStart`: what kioskd does at start, when no citizen waits for any job.
+    func reconcileCancellingUnfinished() async throws -> [PrintReconciliation]
 }
 
 /// A document to print, already rendered.
@@ -122,6 +125,9 @@ public struct PrintReconciliation: Sendable, Equatable {
         case aborted, cancelled
         /// CUPS has no record: closed as missing and reported.
         case missing
+        /// Still queued, held or printing when the kiosk started: its citizen is gone, so it was
+        /// cancelled (a certificate held for paper must not come out for the next citizen).
+        case cancelledAtStart = "cancelled-at-start"
     }
 
     public var request: PrintRequest

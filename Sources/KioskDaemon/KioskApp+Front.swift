@@ -100,7 +100,7 @@ extension KioskApp {
                     environment: environment, files: files, output: output, input: input, notifier: SystemdNotifier(), control: control,
                     logger: logger)),
             .init(service: OutboxService(deliver: { await deliverer.run() })),
-            .init(service: PrintReconciliationService(printers: environment.printers, logger: logger)),
+            .init(service: PrintReconciliationService(printers: environment.printers, store: store, metrics: metrics, logger: logger)),
             .init(
                 service: SiteDeviceCheckService(
                     configuration: configuration, readers: PCSCReaderDirectory(), printers: CUPSPrinterDirectory(), logger: logger),

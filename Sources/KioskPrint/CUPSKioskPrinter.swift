@@ -192,16 +192,24 @@ public actor CUPSKioskPrinter: KioskPrinter {
     // MARK: reconciliation
 
     public func reconcile() async throws -> [PrintReconciliation] {
+        try await reconcileAll(cancellingUnfinished: false)
+    }
+
+    public func reconcileCancellingUnfinished() async throws -> [PrintReconciliation] {
+        try await reconcileAll(cancellingUnfinished: true)
+    }
+
+    private func reconcileAll(cancellingUnfinished: Bool) async throws -> [PrintReconciliation] {
         try await KioskError.during("reconciling print requests of \(queue)") {
             var results: [PrintReconciliation] = []
             for request in try await log.openRequests() where request.printer == queue {
-                results.append(try await reconcile(request))
+                results.append(try await reconcile(request, cancellingUnfinished: cancellingUnfinished))
             }
             return results
         }
     }
 
-    private func reconcile(_ request: PrintRequest) async throws -> PrintReconciliation {
+    private func reconcile(_ request: PrintRequest, cancellingUnfinished: Bool) async throws -> PrintReconciliation {
         var job: PrintJobStatus?
         if let id = request.jobId {
             job = try await backend.job(id)
@@ -220,7 +228,21 @@ public actor CUPSKioskPrinter: KioskPrinter {
         case .aborted: finding = .aborted
         case .cancelled: finding = .cancelled
         case .pending, .held, .processing, .stopped:
-            return PrintReconciliation(request: request, finding: .stillInQueue, jobId: job.jobId, shouldReprint: false)
+            guard cancellingUnfinished else {
+                return PrintReconciliation(request: request, finding: .stillInQueue, jobId: job.jobId, shouldReprint: false)
+            }
+            do {
+                try await backend.cancel(job.jobId)
+            } catch {
+                // It ended between the two questions: close it by what it became.
+                guard let now = try await backend.job(job.jobId), now.state.isFinal else { throw error }
+                try await log.finish(requestId: request.id, outcome: Self.outcome(now.state))
+                return PrintReconciliation(
+                    request: request, finding: now.state == .completed ? .completed : (now.state == .cancelled ? .cancelled : .aborted),
+                    jobId: job.jobId, shouldReprint: false)
+            }
+            try await log.finish(requestId: request.id, outcome: .cancelled)
+            return PrintReconciliation(request: request, finding: .cancelledAtStart, jobId: job.jobId, shouldReprint: false)
         }
         try await log.finish(requestId: request.id, outcome: Self.outcome(job.state))
         return PrintReconciliation(

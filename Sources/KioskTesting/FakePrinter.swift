@@ -94,4 +94,5 @@ public final class FakePrinter: KioskPrinter {
     public func resume() async throws {}
 
     public func reconcile() async throws -> [PrintReconciliation] { [] }
+    public func reconcileCancellingUnfinished() async throws -> [PrintReconciliation] { [] }
 }

@@ -18,9 +18,11 @@ struct KioskEndToEnd: Sendable {
     var trustDirectory: String { dir.appendingPathComponent("trust").path }
 
     /// Runs `body` against a fresh kiosk; `certificatePrinter` lets a fault test use kiosk-fault.
+    /// `restartedWhenKilled` runs kioskd as systemd does (Restart=always): a kioskd killed is
+    /// started again on the same store, in the same terminal.
     static func run(
         certificatePrinter: String = "kiosk-a4", sessionYAML: String = "", pollSeconds: Double = 0, metricsListen: String = "",
-        _ body: @Sendable (KioskEndToEnd) async throws -> Void
+        restartedWhenKilled: Bool = false, _ body: @Sendable (KioskEndToEnd) async throws -> Void
     ) async throws {
         let seed = Rigs.repo.appendingPathComponent("devices/hub-seed/citizens.json").path
         try await HubSimulator.withRunning(.init(port: 0, seedPath: seed)) { url in
@@ -56,8 +58,12 @@ struct KioskEndToEnd: Sendable {
               pollSeconds: \(pollSeconds)
             \(sessionYAML)
             """.write(toFile: config, atomically: true, encoding: .utf8)
+            let kioskd = [Rigs.executable("kioskd").string, "--config", config]
+            let command =
+                restartedWhenKilled
+                ? ["/bin/sh", "-c", "while :; do \"$0\" \"$@\"; sleep 0.3; done"] + kioskd : kioskd
             let tmux = try await TmuxSession.start(
-                command: [Rigs.executable("kioskd").string, "--config", config], columns: 80, rows: 24,
+                command: command, columns: 80, rows: 24,
                 environment: pcsc.environment, stderrTo: dir.appendingPathComponent("kioskd.log").path)
             let kiosk = KioskEndToEnd(pcsc: pcsc, tmux: tmux, hubURL: url, dir: dir)
             do {
@@ -107,13 +113,7 @@ struct KioskEndToEnd: Sendable {
     /// `kiosk-render`, so kioskd never loads cairo or pango, let alone fonts and font maps). Found
     /// through /proc: the kioskd process whose command line names this kiosk's configuration.
     func renderingFilesInKioskd() throws -> [String] {
-        let pids = try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { Int($0) != nil }
-        let pid = try #require(
-            pids.first { pid in
-                let line = (FileManager.default.contents(atPath: "/proc/\(pid)/cmdline")).map { String(decoding: $0, as: UTF8.self) } ?? ""
-                let arguments = line.split(separator: "\0").map(String.init)
-                return arguments.first?.hasSuffix("kioskd") == true && arguments.contains(configPath)
-            }, "no kioskd with \(configPath) in /proc")
+        let pid = try #require(try kioskdPID(), "no kioskd with \(configPath) in /proc")
         // /proc files report size 0: read them through a handle to their end.
         let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/\(pid)/maps"))
         defer { try? handle.close() }
@@ -127,6 +127,16 @@ struct KioskEndToEnd: Sendable {
             }
             return font || renderer ? path : nil
         }
+    }
+
+    /// This kiosk's kioskd process, found through /proc by the configuration its command line names.
+    func kioskdPID() throws -> Int32? {
+        let pids = try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { Int($0) != nil }
+        return pids.first { pid in
+            let line = (FileManager.default.contents(atPath: "/proc/\(pid)/cmdline")).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let arguments = line.split(separator: "\0").map(String.init)
+            return arguments.first?.hasSuffix("kioskd") == true && arguments.contains(configPath)
+        }.flatMap { Int32($0) }
     }
 
     /// The PDF the virtual A4 printer kept whose text holds `text` (pdftotext), if any.

@@ -199,4 +199,34 @@ actor FakeQueue: PrintQueueBackend {
         #expect(await log.requests["sent-unattached"]?.jobId == 7)
         #expect(try await log.openRequests().map(\.id) == ["printing", "other-queue"])
     }
+
+    /// At kioskd's start no citizen waits for any job: one still queued or held is cancelled at
+    /// CUPS and closed, the finished ones are closed by what they became.
+    @Test func atStartAnUnfinishedJobIsCancelled() async throws {
+        let open = [
+            PrintRequest(
+                id: "held-cert", kind: .certificate, printer: "q", sessionId: "s1", documentSHA256: "00", pages: 2,
+                createdAt: "2026-11-22T02:00:00Z", jobId: 5, safeToRetry: false),
+            PrintRequest(
+                id: "done", kind: .receipt, printer: "q", sessionId: "s2", documentSHA256: "00", pages: 1,
+                createdAt: "2026-11-22T02:00:00Z", jobId: 6, safeToRetry: true),
+        ]
+        let log = InMemoryPrintRequestLog(open: open)
+        let queue = FakeQueue(log: log)
+        await queue.add(job: 5, name: "kioskd-held-cert", state: .processing)
+        await queue.add(job: 6, name: "kioskd-done", state: .completed)
+        let printer = CUPSKioskPrinter(queue: "q", backend: queue, log: log, pollInterval: .seconds(1), jobPollInterval: .milliseconds(5))
+
+        let results = Dictionary(uniqueKeysWithValues: try await printer.reconcileCancellingUnfinished().map { ($0.request.id, $0) })
+        #expect(results["held-cert"]?.finding == .cancelledAtStart && results["held-cert"]?.shouldReprint == false)
+        #expect(results["done"]?.finding == .completed)
+        #expect(await queue.cancelled == [5])
+        #expect(await log.outcomes["held-cert"] == .cancelled)
+        #expect(try await log.openRequests().isEmpty)
+
+        let entry = JournalEntry.printReconciled(try #require(results["held-cert"]))
+        #expect(entry.kind == .print && entry.sessionId == "s1")
+        #expect(entry.payload["state"] == .string("cancelled") && entry.payload["finding"] == .string("cancelled-at-start"))
+        #expect(entry.payload["reconciled"] == .bool(true) && entry.payload["pages"] == nil)
+    }
 }
