@@ -19,6 +19,9 @@ public struct ReceiptContent: Sendable, Equatable, Codable {
     public var transactionNo: String
     /// A URL to verify the service online, encoded into a QR code when present.
     public var verifyUrl: String?
+    /// The receipt's verification code (`DocumentCode`), printed as text and as a QR code; set by
+    /// the kiosk once the receipt's journal record is written.
+    public var documentCode: String?
 
     public init(
         hall: String, kioskId: String, time: String, service: String, outcome: String, holderName: String, holderSSN: String?,

@@ -33,10 +33,13 @@ actor SessionRunner {
     enum StoreWrite: Sendable {
         case journal(JournalEntry)
         case rating(RatingRecord)
+        /// A journal entry whose stored record the caller waits for (a receipt's code needs its
+        /// seq and hash); nil when it could not be written.
+        case journalAnswered(JournalEntry, CheckedContinuation<JournalRecord?, Never>)
 
         var kind: String {
             switch self {
-            case .journal(let entry): "journal record (\(entry.kind.rawValue))"
+            case .journal(let entry), .journalAnswered(let entry, _): "journal record (\(entry.kind.rawValue))"
             case .rating: "rating"
             }
         }
@@ -71,6 +74,10 @@ actor SessionRunner {
                         case .journal(let entry):
                             _ = try await store.append(entry)
                             metrics.observe(entry)
+                        case .journalAnswered(let entry, let answer):
+                            let record = try await store.append(entry)
+                            metrics.observe(entry)
+                            answer.resume(returning: record)
                         case .rating(let rating): _ = try await store.recordRating(rating)
                         }
                         break attempts
@@ -80,6 +87,7 @@ actor SessionRunner {
                         let refused = (error as? KioskError)?.code == .invalidInput
                         guard attempt < Self.storeWriteAttempts, !refused else {
                             logger.critical("store write given up after \(attempt) attempts, \(write.kind) lost: \(error)")
+                            if case .journalAnswered(_, let answer) = write { answer.resume(returning: nil) }
                             break attempts
                         }
                         logger.error("store write failed (attempt \(attempt)), trying again: \(error)")
@@ -115,6 +123,13 @@ actor SessionRunner {
     }
 
     private func send(_ event: SessionEvent) { events.yield(event) }
+
+    /// Journals `entry` behind every entry handed over before it, and returns its record.
+    private func journalAndWait(_ entry: JournalEntry) async -> JournalRecord? {
+        await withCheckedContinuation { answer in
+            if case .dropped = records.yield(.journalAnswered(entry, answer)) { answer.resume(returning: nil) }
+        }
+    }
 
     private func perform(_ action: SessionAction) {
         switch action {
@@ -247,10 +262,20 @@ actor SessionRunner {
         let renderer = environment.renderer
         let media = environment.media[role] ?? []
         prints.insert(job.id)
-        run(job.id) { [events] in
+        let kioskId = environment.configuration.kiosk.id
+        run(job.id) { [events, logger] in
             let document: RenderedDocument
             switch job.document {
-            case .receipt(let content): document = try await renderer.receipt(content)
+            case .receipt(var content):
+                // The receipt's own journal record comes first: its code (seq, hash) is printed on
+                // it, so anyone can check the paper against the journal the hub holds.
+                let issued = JournalEntry.documentIssued(kind: .receipt, requestId: job.id.rawValue, sessionId: job.sessionId)
+                if let record = await self.journalAndWait(issued) {
+                    content.documentCode = DocumentCode(kioskId: kioskId, seq: record.seq, hash: record.hash).text
+                } else {
+                    logger.error("the receipt's record could not be journalled: it prints without a verification code")
+                }
+                document = try await renderer.receipt(content)
             case .certificate(let content): document = try await renderer.certificate(content)
             }
             let submitted = try await printer.submit(

@@ -49,6 +49,7 @@ public enum HubSimulator {
         addSubjectRoutes(router, state: state)
         addVerificationRoutes(router, state: state)
         addJournalRoutes(router, state: state)
+        addDocumentRoutes(router, state: state)
         addControlRoutes(router, state: state)
 
         let configuration = ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: "kiosk-hub-sim")

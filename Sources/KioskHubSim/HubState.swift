@@ -41,6 +41,8 @@ actor HubState {
     private(set) var ratings: [String: Data] = [:]
     private(set) var heartbeats: [String: Data] = [:]
     private(set) var kioskEvents: [String: [Data]] = [:]
+    /// Certificates issued, by verification code: who asked for it and when.
+    private var certificates: [String: (kioskId: String?, issuedAt: String)] = [:]
     private var configs: [String: (etag: String, body: Data)] = [:]
     private(set) var requestLog: [String] = []
 
@@ -78,6 +80,7 @@ actor HubState {
         ratings = [:]
         heartbeats = [:]
         kioskEvents = [:]
+        certificates = [:]
         requestLog = []
     }
 
@@ -177,6 +180,12 @@ actor HubState {
     }
 
     func heartbeat(kioskId: String, json: Data) { heartbeats[kioskId] = json }
+
+    func journalRecord(kioskId: String, seq: Int) -> JournalEntry? { journal[kioskId]?[seq] }
+
+    func recordCertificate(code: String, kioskId: String?, issuedAt: String) { certificates[code] = (kioskId, issuedAt) }
+
+    func issuedCertificate(_ code: String) -> (kioskId: String?, issuedAt: String)? { certificates[code] }
 
     /// Kiosk events sent to the status endpoint (a card left in the slot), in arrival order.
     func kioskEvent(kioskId: String, json: Data) { kioskEvents[kioskId, default: []].append(json) }

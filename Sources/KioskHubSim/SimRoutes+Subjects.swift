@@ -63,7 +63,9 @@ extension HubSimulator {
                     return Reply.problem(
                         .badRequest, code: "bad-request", title: "kind participation, months 1…120", requestId: request.requestId)
                 }
-                return Reply.json(.created, certificate(for: c, months: input.months))
+                let issued = certificate(for: c, months: input.months)
+                await state.recordCertificate(code: issued.verificationCode, kioskId: request.kioskId, issuedAt: issued.issuedAt)
+                return Reply.json(.created, issued)
             }
         }
     }

@@ -2,7 +2,8 @@ import KioskCore
 import KioskPrint
 
 /// An 80 mm receipt, as long as its content: hall, title, one labelled line per fact (wrapped),
-/// the masked holder, a QR of the verification URL where there is one, a footer.
+/// the masked holder, its verification code as text and QR (and the verification URL's QR where
+/// there is one), a footer.
 struct ReceiptRenderer {
     let template: PrintTemplates.Receipt
     let texts: [String: String]
@@ -36,6 +37,7 @@ struct ReceiptRenderer {
         ]
         if let ssn = c.holderSSN { facts.append(("ssn", Masking.ssn(ssn), "holder SSN")) }
         facts.append(("transaction", c.transactionNo, "transactionNo"))
+        if let code = c.documentCode, !code.isEmpty { facts.append(("code", code, "documentCode")) }
         let body = TextStyle(size: template.bodySize)
         for (key, value, field) in facts {
             let labelText = texts[key] ?? key
@@ -47,11 +49,25 @@ struct ReceiptRenderer {
             y += h + 2
         }
         rule()
-        if let url = c.verifyUrl, !url.isEmpty {
+        // The receipt's own code, and the service's verification URL where there is one: side by
+        // side (two 30 mm codes fit an 80 mm roll), each with its caption below.
+        var codes: [(payload: String, caption: String, field: String)] = []
+        if let code = c.documentCode, !code.isEmpty { codes.append((code, texts["codeHint"] ?? "", "codeHint")) }
+        if let url = c.verifyUrl, !url.isEmpty { codes.append((PrintFormat.qrPayload(url), texts["verify"] ?? "", "verify")) }
+        if !codes.isEmpty {
             let size = template.qrMm * pointsPerMm
-            items.append(.qr(PrintFormat.qrPayload(url), x: (width - size) / 2, y: y, size: size))
-            y += size
-            try block(texts["verify"] ?? "", TextStyle(size: template.smallSize, align: .center), field: "verify", gap: 4)
+            let gap = 4 * pointsPerMm
+            let columns = Double(codes.count)
+            var x = (width - (size * columns + gap * (columns - 1))) / 2
+            let small = TextStyle(size: template.smallSize, align: .center)
+            var captionHeight = 0.0
+            for code in codes {
+                items.append(.qr(code.payload, x: x, y: y, size: size))
+                items.append(.text(code.caption, small, x: x - gap / 2, y: y + size + 1, width: size + gap, field: code.field))
+                captionHeight = max(captionHeight, try canvas.measure(code.caption, small, width: size + gap, field: code.field))
+                x += size + gap
+            }
+            y += size + 1 + captionHeight + 4
         }
         try block(texts["footer"] ?? "", TextStyle(size: template.smallSize, align: .center), field: "footer")
         y += margin

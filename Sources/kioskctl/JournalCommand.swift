@@ -4,13 +4,13 @@ import KioskConfig
 import KioskCore
 import KioskStore
 
-/// `kioskctl journal tail|verify|export`: the kiosk's electronic journal, read straight from
+/// `kioskctl journal tail|verify|export|find`: the kiosk's electronic journal, read straight from
 /// the store file. Opening is read-only: these commands never create, migrate or write it.
 struct JournalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "journal",
         abstract: "Read and check the journal (every service's trace).",
-        subcommands: [Tail.self, Verify.self, Export.self])
+        subcommands: [Tail.self, Verify.self, Export.self, Find.self])
 
     struct Tail: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the newest records, oldest first.")
@@ -83,6 +83,58 @@ struct JournalCommand: AsyncParsableCommand {
 }
 
 /// Where the store file is: `--db`, else `store.path` of the configuration file.
+extension JournalCommand {
+    /// A receipt's code checked against this kiosk's own journal, as the hub checks it against its
+    /// copy (`GET /v1/documents/{code}`): for a technician with the paper in hand and no hub.
+    struct Find: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a receipt's code (R-…) against this kiosk's journal.",
+            discussion: "Exit 0 valid; 1 mismatch, unknown or pruned; 2 not a receipt code.")
+        @Argument(help: "The code printed on the receipt, e.g. R-1042-3fa9c1d2-KIOSK-0001.") var code: String
+        @OptionGroup var location: StoreLocation
+        @Flag(help: "Print JSON.") var json = false
+
+        struct Answer: Encodable {
+            var code: String
+            var kind = "receipt"
+            /// valid, mismatch, unknown, or pruned (older than the journal's retention: ask the hub).
+            var status: String
+            var kioskId: String
+            var seq: Int
+            var issuedAt: String?
+        }
+
+        func run() async throws {
+            guard let parsed = DocumentCode(code) else {
+                FileHandle.standardError.write(
+                    Data("kioskctl: '\(code)' is not a receipt code (R-seq-hash-kiosk); a certificate is checked at the hub\n".utf8))
+                throw ExitCode(2)
+            }
+            let (record, anchor) = try await location.run { store in
+                (try await store.records(after: parsed.seq - 1, limit: 1).first, try await store.journalAnchor())
+            }
+            var answer = Answer(code: parsed.text, status: "unknown", kioskId: parsed.kioskId, seq: parsed.seq)
+            if let record, record.seq == parsed.seq, record.kioskId == parsed.kioskId {
+                answer.status = parsed.verdict(recordHash: record.hash).rawValue
+                if answer.status == "valid" { answer.issuedAt = record.time }
+            } else if let anchor, parsed.seq <= anchor.seq, record?.kioskId ?? parsed.kioskId == parsed.kioskId {
+                answer.status = "pruned"
+            }
+            if json {
+                print(try JSONOutput.encode(answer))
+            } else {
+                switch answer.status {
+                case "valid": print("valid: record \(parsed.seq) of \(parsed.kioskId), issued \(answer.issuedAt ?? "")")
+                case "mismatch": print("mismatch: record \(parsed.seq) of this kiosk has another hash: the paper is not this kiosk's")
+                case "pruned": print("pruned: record \(parsed.seq) is older than this kiosk keeps; the hub holds it")
+                default: print("unknown: this kiosk's journal has no record \(parsed.seq) of \(parsed.kioskId)")
+                }
+            }
+            if answer.status != "valid" { throw ExitCode(1) }
+        }
+    }
+}
+
 struct StoreLocation: ParsableArguments {
     @Option(help: "The kiosk configuration (its store.path names the database).") var config = "/etc/kioskd/kiosk.yaml"
     @Option(help: "The database file (overrides the configuration).") var db: String?
