@@ -86,7 +86,7 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
     public struct Metrics: Sendable, Equatable, Codable {
         /// host:port of the Prometheus endpoint; empty: no endpoint. Beyond loopback only with `allow`.
         public var listen: String = "127.0.0.1:9464"
-        /// The scrapers' networks (CIDR, e.g. 10.20.0.0/16): anyone else gets 403. Loopback is always allowed.
+        /// The scrapers' networks (CIDR, e.g. 10.20.0.0/16): anyone else gets 403; 127.0.0.1 and ::1 always may.
         public var allow: [String] = []
         public init() {}
         enum CodingKeys: String, CodingKey, CaseIterable { case listen, allow }

@@ -45,9 +45,10 @@ struct MetricsService: Service {
         return (bare, port)
     }
 
-    /// The networks a scrape may come from: `allow` and loopback. Refuses an entry that is not one.
+    /// The networks a scrape may come from: `allow` and the machine itself (127.0.0.1, ::1: a node
+    /// agent on the kiosk). Refuses an entry that is not one.
     static func allowList(_ allow: [String]) throws -> [IPNetwork] {
-        try (allow + ["127.0.0.0/8", "::1/128"]).map { text in
+        try (allow + ["127.0.0.1", "::1"]).map { text in
             guard let network = IPNetwork(text) else {
                 throw KioskError(.configuration, "metrics.allow '\(text)': an address or network (CIDR, e.g. 10.20.0.0/16)")
             }

@@ -22,7 +22,7 @@ struct KioskEndToEnd: Sendable {
     /// started again on the same store, in the same terminal.
     static func run(
         certificatePrinter: String = "kiosk-a4", sessionYAML: String = "", pollSeconds: Double = 0, metricsListen: String = "",
-        restartedWhenKilled: Bool = false, _ body: @Sendable (KioskEndToEnd) async throws -> Void
+        metricsAllow: [String] = [], restartedWhenKilled: Bool = false, _ body: @Sendable (KioskEndToEnd) async throws -> Void
     ) async throws {
         let seed = Rigs.repo.appendingPathComponent("devices/hub-seed/citizens.json").path
         try await HubSimulator.withRunning(.init(port: 0, seedPath: seed)) { url in
@@ -52,6 +52,7 @@ struct KioskEndToEnd: Sendable {
               socket: \(dir.path)/control.sock
             metrics:
               listen: "\(metricsListen)"
+              allow: [\(metricsAllow.map { "\"\($0)\"" }.joined(separator: ", "))]
             bundles:
               directory: \(dir.path)/bundles
               trustDirectory: \(dir.path)/trust

@@ -112,3 +112,30 @@ final class LoopbackListener: Sendable {
 
     func close() { Glibc.close(fd) }
 }
+
+/// A fleet's scrape: beyond the kiosk itself, only the networks in `metrics.allow` get the
+/// metrics; any other address gets 403 and nothing else. 127.0.0.2 stands in for a scraper on the
+/// hall network (curl --interface): a loopback address, but not the kiosk's own 127.0.0.1.
+@Suite(.tags(.integration), .timeLimit(.minutes(2))) struct MetricsAllowTests {
+    @Test func aScraperOutsideTheAllowListGets403AndOneInsideGetsTheMetrics() async throws {
+        let port = try LoopbackListener().releasingPort()
+        try await KioskEndToEnd.run(metricsListen: "127.0.0.1:\(port)", metricsAllow: ["192.0.2.0/24"]) { kiosk in
+            _ = try await kiosk.screen(contains: "请插入社保卡")
+            _ = try await MetricsEndpointTests.scrape(port) { $0.contains("kioskd_hub_breaker_state") }
+            let refused = try await Self.scrape(port, from: "127.0.0.2")
+            #expect(refused.contains("403") && !refused.contains("kioskd_"), "\(refused)")
+        }
+        let allowedPort = try LoopbackListener().releasingPort()
+        try await KioskEndToEnd.run(metricsListen: "127.0.0.1:\(allowedPort)", metricsAllow: ["127.0.0.2/32"]) { kiosk in
+            _ = try await kiosk.screen(contains: "请插入社保卡")
+            _ = try await MetricsEndpointTests.scrape(allowedPort) { $0.contains("kioskd_hub_breaker_state") }
+            let allowed = try await Self.scrape(allowedPort, from: "127.0.0.2")
+            #expect(allowed.contains("200") && allowed.contains("kioskd_hub_breaker_state"), "\(allowed)")
+        }
+    }
+
+    /// `GET /metrics` with the connection's source address `source`: status line and body.
+    static func scrape(_ port: Int, from source: String) async throws -> String {
+        try await Rigs.tool("curl", ["-s", "-i", "--max-time", "5", "--interface", source, "http://127.0.0.1:\(port)/metrics"]).stdout
+    }
+}
