@@ -77,6 +77,7 @@ struct FleetBench: AsyncParsableCommand {
         print("|---|---|")
         print("| scrape interval, measured | \(fmt(scrape, 2)) |")
         print("| evaluation interval, measured | \(fmt(evaluation, 2)) |")
+        print("| budget: scrape + evaluation + 5 s | \(fmt(budget, 2)) |")
         for (i, delay) in delays.enumerated() { print("| trial \(i + 1): paper-out → KioskPrinterFaulted firing | \(fmt(delay, 2)) |") }
         let worst = delays.max() ?? .infinity
 
@@ -88,11 +89,9 @@ struct FleetBench: AsyncParsableCommand {
         print("| raw SQLite: anchor + DELETE (baseline) | \(fmt(prune.raw, 0)) | 1.00 |")
         print("| KioskStore.pruneJournal | \(fmt(prune.ours, 0)) | \(fmt(prune.ours / prune.raw, 2)) |")
 
-        print(
-            goalLine(
-                "fault-to-alert", measured: "\(fmt(worst, 1)) s", target: "<= scrape + evaluation + 5 s = \(fmt(budget, 1)) s",
-                met: worst <= budget))
-        print(goalLine("journal-prune", measured: "\(fmt(prune.ours / prune.raw, 2))x", target: ">= 0.8x raw", met: prune.ours / prune.raw >= 0.8))
+        let ratio = prune.ours / prune.raw
+        print(goalLine("fault-to-alert", measured: "\(fmt(worst, 1)) s", target: "<= scrape + evaluation + 5 s", met: worst <= budget))
+        print(goalLine("journal-prune", measured: "\(fmt(ratio, 2))x", target: ">= 0.8x raw", met: ratio >= 0.8))
     }
 
     private func fault(_ what: String) async throws {
