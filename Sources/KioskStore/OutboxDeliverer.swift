@@ -60,7 +60,17 @@ public actor OutboxDeliverer {
         while !Task.isCancelled {
             do {
                 let report = try await deliverPending()
-                try await pruneIfDue()
+                do {
+                    try await pruneIfDue()
+                } catch is CancellationError {
+                    return
+                } catch {
+                    // One transaction: a pruning that fails (a full disk) deletes nothing and is
+                    // tried again at the next interval; delivery goes on meanwhile.
+                    lastPrune = .now
+                    logger.error(
+                        "journal pruning failed, nothing was removed; next try in \(policy.pruneInterval): \(Self.describe(error))")
+                }
                 if report.isEmpty { try await sleep(policy.idleInterval) }
             } catch is CancellationError {
                 return
