@@ -1,4 +1,6 @@
 import Foundation
+import KioskPrint
+import KioskTesting
 import Testing
 
 #if canImport(Glibc)
@@ -19,6 +21,9 @@ extension PrintFaultIntegrationTests {
             throw error
         }
         try await Self.fault("clear")
+        // The next fault test starts with the printer idle (the cancelled job has left it).
+        let printer = CUPSKioskPrinter(queue: Self.queue, log: InMemoryPrintRequestLog())
+        _ = try await Self.waitFor(printer, seconds: 20) { $0.condition == .ready && $0.state == "idle" }
     }
 
     private func orphanFlow() async throws {

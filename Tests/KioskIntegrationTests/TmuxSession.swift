@@ -42,6 +42,21 @@ struct TmuxSession: Sendable {
         _ = try await Rigs.tool("tmux", ["-L", socket, "send-keys", "-t", session] + keys)
     }
 
+    func sendKeys(_ keys: [String]) async throws {
+        _ = try await Rigs.tool("tmux", ["-L", socket, "send-keys", "-t", session] + keys)
+    }
+
+    /// Raw bytes, in hex, as a keyboard or scanner could send them (invalid UTF-8 too).
+    func sendHex(_ bytes: [String]) async throws {
+        _ = try await Rigs.tool("tmux", ["-L", socket, "send-keys", "-t", session, "-H"] + bytes)
+    }
+
+    /// The file's content typed at once, as a paste.
+    func paste(file: String) async throws {
+        _ = try await Rigs.tool("tmux", ["-L", socket, "load-buffer", "-b", "kiosk-paste", file])
+        _ = try await Rigs.tool("tmux", ["-L", socket, "paste-buffer", "-b", "kiosk-paste", "-t", session])
+    }
+
     func resize(columns: Int, rows: Int) async throws {
         _ = try await Rigs.tool("tmux", ["-L", socket, "resize-window", "-t", session, "-x", "\(columns)", "-y", "\(rows)"])
     }
