@@ -49,7 +49,8 @@ extension PrintFaultIntegrationTests {
         var beat: [String: Any] = [:]
         let deadline = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < deadline {
-            beat = try await kiosk.hubJSON("sim/heartbeats/KIOSK-E2E-0001") as? [String: Any] ?? [:]
+            // "null" until the first heartbeat arrives.
+            beat = (try? await kiosk.hubJSON("sim/heartbeats/KIOSK-E2E-0001")) as? [String: Any] ?? [:]
             if holds(beat) { return beat }
             try await Task.sleep(for: .milliseconds(250))
         }
@@ -63,10 +64,8 @@ extension PrintFaultIntegrationTests {
 
     /// The payloads of the kiosk's device-fault records for `device`, oldest first.
     static func faultRecords(_ kiosk: KioskEndToEnd, device: String) async throws -> [[String: Any]] {
-        let out = try await Rigs.run("kioskctl", ["journal", "tail", "-n", "500", "--json", "--db", kiosk.storePath])
-        return out.stdout.split(separator: "\n").compactMap { line -> [String: Any]? in
-            guard let record = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                record["kind"] as? String == "device-fault", let payload = record["payload"] as? [String: Any],
+        try await kiosk.journalRecords().compactMap { record in
+            guard record["kind"] as? String == "device-fault", let payload = record["payload"] as? [String: Any],
                 payload["device"] as? String == device
             else { return nil }
             return payload

@@ -8,9 +8,8 @@ import Testing
 /// hub; `kioskctl journal find` answers the same from the kiosk's own journal.
 @Suite(.tags(.integration), .timeLimit(.minutes(3))) struct DocumentCodeEndToEndTests {
     @Test func aPrintedReceiptsCodeIsValidAtTheHubAndOnTheKiosk() async throws {
-        let rigs = ProcessInfo.processInfo.environment["KIOSK_RIGS_DIR"] ?? Rigs.repo.appendingPathComponent(".rigs").path
-        let receipts = "\(rigs)/jobs/receipt"
-        let before = Set((try? FileManager.default.contentsOfDirectory(atPath: receipts)) ?? [])
+        let receipts = KioskEndToEnd.keptJobsFolder("receipt")
+        let before = KioskEndToEnd.keptJobs("receipt")
         try await KioskEndToEnd.run { kiosk in
             let card = try kiosk.insert("gen2")
             _ = try await kiosk.screen(contains: "请选择要办理的业务")
@@ -25,20 +24,15 @@ import Testing
 
             // The receipt's own record in this kiosk's journal (other kiosks of other tests share
             // the id), and the receipt this kiosk printed with that code on it.
-            let journal = try await Rigs.run("kioskctl", ["journal", "tail", "-n", "200", "--json", "--db", kiosk.storePath]).stdout
-            let records = journal.split(separator: "\n").compactMap { line -> [String: Any]? in
-                guard let record = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                    (record["payload"] as? [String: Any])?["state"] as? String == "issued"
-                else { return nil }
-                return record
-            }
-            let issued = try #require(records.first, "no issued receipt record in \(journal)")
+            let records = try await kiosk.journalRecords()
+            let issued = try #require(
+                records.first { ($0["payload"] as? [String: Any])?["state"] as? String == "issued" }, "no issued receipt record")
             let seq = try #require(issued["seq"] as? Int)
             let hash = try #require(issued["hash"] as? String)
             let receiptCode = "R-\(seq)-\(hash.prefix(8))-KIOSK-E2E-0001"
             var printed: String?
             for _ in 0..<50 where printed == nil {
-                let added = Set((try? FileManager.default.contentsOfDirectory(atPath: receipts)) ?? []).subtracting(before)
+                let added = KioskEndToEnd.keptJobs("receipt").subtracting(before)
                 for file in added where file.hasSuffix(".pdf") {
                     let text = try await Rigs.tool("pdftotext", ["\(receipts)/\(file)", "-"]).stdout
                     if text.contains(receiptCode) { printed = text }

@@ -102,6 +102,22 @@ struct KioskEndToEnd: Sendable {
         }
     }
 
+    /// Every record of this kiosk's journal (the newest 500), as `kioskctl journal tail --json` gives them.
+    func journalRecords() async throws -> [[String: Any]] {
+        let out = try await Rigs.run("kioskctl", ["journal", "tail", "-n", "500", "--json", "--db", storePath])
+        return out.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
+    /// The files a virtual printer of the rigs has kept (one per job it printed).
+    static func keptJobs(_ printer: String) -> Set<String> {
+        Set((try? FileManager.default.contentsOfDirectory(atPath: keptJobsFolder(printer))) ?? [])
+    }
+
+    static func keptJobsFolder(_ printer: String) -> String {
+        let rigs = ProcessInfo.processInfo.environment["KIOSK_RIGS_DIR"] ?? Rigs.repo.appendingPathComponent(".rigs").path
+        return "\(rigs)/jobs/\(printer)"
+    }
+
     func journalVerifies() async throws -> Bool {
         try await Rigs.run("kioskctl", ["journal", "verify", "--db", storePath]).exitCode == 0
     }
@@ -142,10 +158,8 @@ struct KioskEndToEnd: Sendable {
 
     /// The PDF the virtual A4 printer kept whose text holds `text` (pdftotext), if any.
     static func printedPDF(containing text: String, printer: String = "a4") async throws -> String? {
-        let rigs = ProcessInfo.processInfo.environment["KIOSK_RIGS_DIR"] ?? Rigs.repo.appendingPathComponent(".rigs").path
-        let folder = "\(rigs)/jobs/\(printer)"
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        for file in files where file.hasSuffix(".pdf") {
+        let folder = keptJobsFolder(printer)
+        for file in keptJobs(printer) where file.hasSuffix(".pdf") {
             let out = try await Rigs.tool("pdftotext", ["\(folder)/\(file)", "-"])
             if out.stdout.contains(text) { return out.stdout }
         }

@@ -27,9 +27,7 @@ extension PrintFaultIntegrationTests {
     }
 
     private func orphanFlow() async throws {
-        let rigs = ProcessInfo.processInfo.environment["KIOSK_RIGS_DIR"] ?? Rigs.repo.appendingPathComponent(".rigs").path
-        let kept = "\(rigs)/jobs/fault"
-        let before = Set((try? FileManager.default.contentsOfDirectory(atPath: kept)) ?? [])
+        let before = KioskEndToEnd.keptJobs("fault")
         try await KioskEndToEnd.run(certificatePrinter: "kiosk-fault", restartedWhenKilled: true) { kiosk in
             let card = try kiosk.insert("gen2")
             _ = try await kiosk.screen(contains: "请选择要办理的业务")
@@ -59,15 +57,11 @@ extension PrintFaultIntegrationTests {
             // Only now is the paper refilled: the held certificate must not come out.
             try await Self.fault("clear")
             try await Task.sleep(for: .seconds(3))
-            let after = Set((try? FileManager.default.contentsOfDirectory(atPath: kept)) ?? [])
+            let after = KioskEndToEnd.keptJobs("fault")
             #expect(after.subtracting(before).isEmpty, "printed after the restart: \(after.subtracting(before))")
 
-            let out = try await Rigs.run("kioskctl", ["journal", "tail", "-n", "200", "--json", "--db", kiosk.storePath])
-            let prints = out.stdout.split(separator: "\n").compactMap { line -> [String: Any]? in
-                guard let record = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                    record["kind"] as? String == "print"
-                else { return nil }
-                return record["payload"] as? [String: Any]
+            let prints = try await kiosk.journalRecords().filter { $0["kind"] as? String == "print" }.compactMap {
+                $0["payload"] as? [String: Any]
             }
             let reconciled = prints.filter { $0["reconciled"] as? Bool == true }
             #expect(reconciled.count == 1, "\(prints)")
