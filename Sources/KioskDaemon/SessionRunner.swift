@@ -127,7 +127,9 @@ actor SessionRunner {
     /// Journals `entry` behind every entry handed over before it, and returns its record.
     private func journalAndWait(_ entry: JournalEntry) async -> JournalRecord? {
         await withCheckedContinuation { answer in
-            if case .dropped = records.yield(.journalAnswered(entry, answer)) { answer.resume(returning: nil) }
+            // After flushStore the stream is finished: nobody would answer, so answer here.
+            if case .enqueued = records.yield(.journalAnswered(entry, answer)) { return }
+            answer.resume(returning: nil)
         }
     }
 
