@@ -25,16 +25,25 @@ public enum DisplayWidth {
         return width
     }
 
+    /// C0 controls (ESC, BEL, CR…), DEL and the C1 controls (U+0080–U+009F: CSI among them).
+    public static func isControl(_ character: Character) -> Bool {
+        guard let scalar = character.unicodeScalars.first?.value else { return false }
+        return scalar < 0x20 || (0x7F...0x9F).contains(scalar)
+    }
+
     public static func of(_ text: some StringProtocol) -> Int {
         text.reduce(0) { $0 + of($1) }
     }
 
     /// `text` cut to at most `columns` without splitting a double-width character, then
-    /// padded with spaces to exactly `columns`.
+    /// padded with spaces to exactly `columns`. Control characters are dropped: every line of a
+    /// screen passes here, and text from the hub or a card (an employer's name) must never
+    /// reach the terminal as an escape sequence that retitles, moves or answers back.
     public static func fit(_ text: some StringProtocol, to columns: Int) -> String {
         var out = ""
         var used = 0
         for ch in text {
+            if isControl(ch) { continue }
             let w = of(ch)
             if used + w > columns { break }
             out.append(ch)

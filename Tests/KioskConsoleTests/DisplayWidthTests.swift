@@ -9,6 +9,11 @@ import Testing
         #expect(DisplayWidth.of("e\u{301}") == 1)
     }
 
+    @Test func fitDropsControlCharacters() {
+        #expect(DisplayWidth.fit("a\u{1B}[2Jb\u{07}\u{9B}c\r\n", to: 5) == "a[2Jb")
+        #expect(DisplayWidth.isControl("\u{1B}") && DisplayWidth.isControl("\u{85}") && !DisplayWidth.isControl("社"))
+    }
+
     @Test func fitNeverCutsADoubleWidthCharacter() {
         // 5 columns hold two CJK characters and one space, never half of the third.
         #expect(DisplayWidth.fit("社会保障", to: 5) == "社会 ")

@@ -11,6 +11,25 @@ import Testing
     static let zh = try! LocaleTexts.load(directory: config.appendingPathComponent("locales"), locale: "zh-CN")
     static let en = try! LocaleTexts.load(directory: config.appendingPathComponent("locales"), locale: "en")
 
+    /// Text from the hub (an employer's name) carrying escape sequences, BEL, a C1 CSI and a line
+    /// break: none reaches the terminal, and every line keeps its exact width.
+    @Test func controlCharactersFromTheHubNeverReachTheTerminal() throws {
+        var h = SessionHarness()
+        h.startAtMenu()
+        h.press(.digit(1))
+        var certificate = SessionFixtures.certificate
+        let hostile = "示范公司\u{1B}]0;pwned\u{07}\u{1B}[2J\u{9B}6n\r\n\u{7F}"
+        certificate.employers = certificate.employers.map { var e = $0; e.employer = hostile; return e }
+        h.send(.certificate(h.lastRequest()!, certificate))
+        for (columns, rows) in [(80, 24), (100, 30)] {
+            let lines = ScreenRenderer().render(h.screen, texts: Self.zh, columns: columns, rows: rows)
+            let text = lines.joined(separator: "|")
+            #expect(text.contains("示范公司]0;pwned[2J6n"), "the employer line is drawn, without its controls:\n\(text)")
+            #expect(!text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }, "\(text.debugDescription)")
+            #expect(lines.allSatisfy { DisplayWidth.of($0) == columns })
+        }
+    }
+
     /// The main screens by name, each reached the way a citizen reaches it.
     static func screen(_ name: String) -> Screen {
         var h = SessionHarness()
