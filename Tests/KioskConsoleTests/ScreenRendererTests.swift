@@ -19,7 +19,9 @@ import Testing
         h.press(.digit(1))
         var certificate = SessionFixtures.certificate
         let hostile = "示范公司\u{1B}]0;pwned\u{07}\u{1B}[2J\u{9B}6n\r\n\u{7F}"
-        certificate.employers = certificate.employers.map { var e = $0; e.employer = hostile; return e }
+        certificate.employers = certificate.employers.map {
+            var e = $0; e.employer = hostile; return e
+        }
         h.send(.certificate(h.lastRequest()!, certificate))
         for (columns, rows) in [(80, 24), (100, 30)] {
             let lines = ScreenRenderer().render(h.screen, texts: Self.zh, columns: columns, rows: rows)
