@@ -18,3 +18,8 @@ struct kiosk_peer_credentials {
 #define SO_PEERCRED 17
 #endif
 static const int kiosk_so_peercred = SO_PEERCRED;
+// The pseudo-terminal calls are X/Open too (a keypad's terminal in tests, opened and hung up).
+extern int posix_openpt(int flags);
+extern int grantpt(int fd);
+extern int unlockpt(int fd);
+extern char *ptsname(int fd);

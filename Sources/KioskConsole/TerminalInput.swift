@@ -8,10 +8,13 @@ import Glibc
 public final class TerminalInput: @unchecked Sendable {
     private let fd: Int32
     private let ownsDescriptor: Bool
+    /// Asked once, when opened: a hung-up terminal may no longer say it is one.
+    private let isTerminal: Bool
     private var saved = termios()
     private var isRaw = false
     private let lock = NSLock()
     private var stopped = false
+    private var lost = false
 
     public init(ttyPath: String? = nil) throws {
         if let ttyPath {
@@ -23,6 +26,7 @@ public final class TerminalInput: @unchecked Sendable {
             fd = STDIN_FILENO
             ownsDescriptor = false
         }
+        isTerminal = isatty(fd) != 0
     }
 
     deinit {
@@ -40,12 +44,16 @@ public final class TerminalInput: @unchecked Sendable {
                     // poll with a timeout so stop() is noticed without closing the descriptor.
                     var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
                     let ready = poll(&pfd, 1, 200)
-                    if ready < 0 && errno != EINTR { break }
+                    if ready < 0 && errno != EINTR {
+                        markLost()
+                        break
+                    }
                     guard ready > 0 else { continue }
                     let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                     if n > 0 {
                         continuation.yield(Array(buffer.prefix(n)))
                     } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
+                        markLost()
                         break
                     }
                 }
@@ -58,6 +66,16 @@ public final class TerminalInput: @unchecked Sendable {
     }
 
     private var isStopped: Bool { lock.withLock { stopped } }
+
+    /// True once a terminal's input ended by itself (a hangup, the device gone), not by `stop()`:
+    /// no key can come any more. Input that is not a terminal (/dev/null for a headless kiosk, a
+    /// pipe) ending is no loss: it never had a keypad.
+    public var terminalLost: Bool { lock.withLock { lost } }
+
+    private func markLost() {
+        guard isTerminal else { return }
+        lock.withLock { if !stopped { lost = true } }
+    }
 
     public func stop() {
         lock.withLock { stopped = true }

@@ -56,7 +56,7 @@ struct CitizenConsoleService: Service {
         let keymap = files.keymap
         let keypad = KeypadDecoder(KeyDecoder(map: keymap))
         feeders.append(
-            Task {
+            Task { [logger] in
                 for await chunk in input.bytes() {
                     let (keys, generation) = await keypad.feed(chunk)
                     for key in keys { continuation.yield(.key(key)) }
@@ -67,6 +67,13 @@ struct CitizenConsoleService: Service {
                             for key in await keypad.flush(ifStill: generation) { continuation.yield(.key(key)) }
                         }
                     }
+                }
+                // A keypad whose terminal hung up sends nothing more: rather than a kiosk that
+                // looks alive and answers no key, the front stops (after the citizen's current
+                // step), kioskd exits, and systemd starts it again on a freshly opened terminal.
+                if input.terminalLost {
+                    logger.critical("the keypad's terminal hung up: stopping so that kioskd starts again on a fresh terminal")
+                    continuation.yield(.shutdownRequested)
                 }
             })
         // Printers and the hub, live.

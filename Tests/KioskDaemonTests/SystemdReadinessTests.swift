@@ -1,3 +1,4 @@
+import CSystemShims
 import Foundation
 import KioskConsole
 import KioskControlServer
@@ -134,5 +135,48 @@ final class NotifySocket: Sendable {
             try await Task.sleep(for: .milliseconds(10))
         }
         return messages
+    }
+}
+
+/// A keypad whose terminal hangs up: the front stops by itself (kioskd then exits and systemd
+/// starts it on a fresh terminal) instead of running on with no key able to reach it. A real
+/// pseudo-terminal whose controlling side is closed.
+@Suite(.timeLimit(.minutes(1))) struct KeypadHangupTests {
+    @Test func aHungUpKeypadStopsTheFront() async throws {
+        let master = posix_openpt(O_RDWR | O_NOCTTY)
+        try #require(master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0)
+        let slave = String(cString: try #require(ptsname(master)))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-hangup-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var configuration = KioskConfiguration()
+        configuration.kiosk.id = "KIOSK-T-0003"
+        configuration.files.directory =
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../kiosk-config").standardized.path
+        configuration.metrics.listen = ""
+        configuration.store.path = folder.appendingPathComponent("kiosk.sqlite").path
+        let desk = ConfigDesk()
+        let front = KioskApp.startFront(
+            configuration, store: try KioskStore.open(path: configuration.store.path, options: .init(kioskId: "KIOSK-T-0003")),
+            options: KioskApp.Options(configuration: configuration, ttyPath: slave), control: KioskControlState(), desk: desk,
+            logger: quiet("test.hangup"))
+        #expect(front.outOfService == nil, "\(String(describing: front.outOfService))")
+        try await Task.sleep(for: .milliseconds(500))
+        close(master)
+        let ended = try await withThrowingTaskGroup(of: String?.self) { group in
+            group.addTask {
+                for await request in desk.requests { if case .generationEnded(let why) = request { return why } }
+                return nil
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(20))
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+        #expect(ended != nil, "the front went on with a hung-up keypad")
+        await front.stop()
     }
 }
