@@ -97,7 +97,9 @@ extension ScreenRenderer {
     }
 
     private static func menu(_ v: MenuView, _ t: LocaleTexts, compact: Bool, width: Int) -> ScreenBody {
-        var lines: [BodyLine] = [BodyLine(text: t("menu.greeting", ["name": v.holder]))]
+        // A card without a holder's name (or a hub that sent none) is greeted without one, never "，您好！".
+        let named = !v.holder.allSatisfy(\.isWhitespace)
+        var lines: [BodyLine] = [BodyLine(text: named ? t("menu.greeting", ["name": v.holder]) : t("menu.greetingNoName"))]
         if !compact { lines.append(.blank) }
         var greyed = false
         for item in v.items {
@@ -136,13 +138,15 @@ extension ScreenRenderer {
         }
     }
 
+    /// Plain words only: a machine code (the hub's problem code, the kiosk's error code) never
+    /// reaches the citizen; it is in the journal's service-outcome record for the technician.
     private static func problemText(_ problem: SessionProblem, _ t: LocaleTexts) -> String {
         switch problem {
         case .hubUnavailable: t("problem.hubUnavailable")
-        case .hubRefused(let code): t.has("problem.hub.\(code)") ? t("problem.hub.\(code)") : t("problem.hubRefused", ["code": code])
+        case .hubRefused(let code): t.has("problem.hub.\(code)") ? t("problem.hub.\(code)") : t("problem.hubRefused")
         case .printerUnavailable(let role): t("problem.printer", ["printer": t("printer.role.\(role.rawValue)")])
-        case .faceFailed(let reason): t("face.reason.\(reason)")
-        case .other(let code): t("problem.other", ["code": code])
+        case .faceFailed(let reason): t.has("face.reason.\(reason)") ? t("face.reason.\(reason)") : t("face.reason.other")
+        case .other: t("problem.other")
         }
     }
 

@@ -32,6 +32,46 @@ import Testing
         }
     }
 
+    /// Every failure a citizen can meet, in both languages and at both sizes, in plain words: no
+    /// machine code (it is in the journal for the technician), no English word on a Chinese screen;
+    /// and a card without a holder's name is greeted without one ("，您好！").
+    @Test func everyFailureSaysItInPlainWords() throws {
+        let hubCodes = ["internal-error", "subject-not-found", "made-up-code", "rate-limited", "bad-request"]
+        var failures: [SessionFailure] = hubCodes.map {
+            .hub(HubProblem(status: 500, code: $0, title: "Internal Server Error", retryable: true, requestId: "req-7f3a"))
+        }
+        failures += KioskError.Code.allCases.map { .kiosk(KioskError($0, "a detail for the log")) }
+        var screens: [(Screen, [String])] = []
+        for failure in failures {
+            var h = SessionHarness()
+            h.startAtMenu()
+            h.press(.digit(2))
+            h.send(.actionFailed(h.lastRequest()!, failure))
+            screens.append((h.screen, [failure.code, "req-7f3a", "a detail", "Internal Server Error"]))
+        }
+        let status = screens[0].0.status
+        let reasons = ["face-mismatch", "liveness-failed", "daily-attempt-limit", "a-reason-no-kiosk-knows"]
+        for reason in reasons {
+            screens.append((Screen(content: .serviceFailed(.pensionQualification, .faceFailed(reason)), status: status), [reason]))
+        }
+        screens.append((Screen(content: .menu(MenuView(holder: "", items: [])), status: status), []))
+        for (screen, codes) in screens {
+            for (texts, chinese) in [(Self.zh, true), (Self.en, false)] {
+                for (columns, rows) in [(80, 24), (40, 12)] {
+                    // The status line carries the kiosk's id, which is not for the citizen to act on.
+                    let body = ScreenRenderer().render(screen, texts: texts, columns: columns, rows: rows).dropLast().joined(
+                        separator: "\n")
+                    // On an English screen a code that is a plain word ("printer", "timeout") may stand as that word.
+                    for code in codes where !code.isEmpty && (chinese || code.contains { !$0.isLowercase }) {
+                        #expect(!body.contains(code), "'\(code)' on the screen:\n\(body)")
+                    }
+                    if chinese { #expect(body.firstMatch(of: /[A-Za-z]{2,}/) == nil, "an English word on a Chinese screen:\n\(body)") }
+                    #expect(!body.contains("，您好") && !body.contains(" Hello .") && !body.contains("Hello ."), "\(body)")
+                }
+            }
+        }
+    }
+
     /// The main screens by name, each reached the way a citizen reaches it.
     static func screen(_ name: String) -> Screen {
         var h = SessionHarness()
