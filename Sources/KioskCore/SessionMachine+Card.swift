@@ -63,6 +63,9 @@ extension SessionMachine {
         guard take(id) == .cardRead, session != nil else { return }
         session?.card = card
         session?.subject = subject
+        if let age = session?.age(on: now.wall, in: settings.timeZone), age >= SessionData.olderCitizenAge {
+            session?.pace = SessionData.paceStep
+        }
         var display = ["cardNumber": card.cardNumberMasked]
         if let name = subject.map({ Masking.name($0.displayName) }) ?? card.nameMasked { display["name"] = name }
         if let ssn = card.ssnMasked { display["ssn"] = ssn }

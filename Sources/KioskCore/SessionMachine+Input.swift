@@ -4,7 +4,9 @@ extension SessionMachine {
         lastInput = now.uptime
         if promptSince != nil {
             // Any key answers "继续办理？"; it is not also taken as a choice on the screen below.
+            // The citizen needs more time: the rest of their session goes at a slower pace.
             promptSince = nil
+            session?.slowDown()
             return
         }
         switch phase {
@@ -137,12 +139,12 @@ extension SessionMachine {
         }
         guard session != nil, phase.awaitsInput else { return }
         if let since = promptSince {
-            if now.uptime - since >= t.promptSeconds {
+            if now.uptime - since >= t.promptSeconds * pace {
                 journal(
                     .serviceOutcome, payload: ["service": .string(session?.service?.rawValue ?? "menu"), "outcome": .string("timed-out")])
                 askForCard(.timedOut)
             }
-        } else if now.uptime - lastInput >= t.idleSeconds {
+        } else if now.uptime - lastInput >= t.idleSeconds * pace {
             promptSince = now.uptime
         }
     }

@@ -6,9 +6,9 @@ extension SessionMachine {
         var screen = Screen(content: content, status: statusInfo)
         if session != nil, phase.awaitsInput {
             if let since = promptSince {
-                screen.continuePrompt = Self.secondsLeft(t.promptSeconds - (now.uptime - since))
+                screen.continuePrompt = Self.secondsLeft(t.promptSeconds * pace - (now.uptime - since))
             } else {
-                screen.countdown = Self.secondsLeft(t.idleSeconds - (now.uptime - lastInput))
+                screen.countdown = Self.secondsLeft(t.idleSeconds * pace - (now.uptime - lastInput))
             }
         }
         return screen

@@ -169,6 +169,9 @@ struct SessionData: Sendable {
     var certificate: HubCertificate?
     var faceOutcome: FaceVerificationOutcome?
     var pensionYear: Int?
+    /// This citizen's pace: the idle timeouts are multiplied by it. 1.5 from the start for a
+    /// citizen of 65 or more; ×1.5 each time they answer "继续办理？", at most 3.
+    var pace = 1.0
 
     /// Overwrites the card and drops every string that named the citizen.
     mutating func wipe() {

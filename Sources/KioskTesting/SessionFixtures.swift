@@ -18,6 +18,16 @@ public enum SessionFixtures {
             atr: [0x3B, 0x6D, 0x00, 0x00])
     }
 
+    /// The same card with another birth date (a citizen's pace depends on their age).
+    public static func card(born: CardDate?) -> SocialSecurityCard {
+        var card = card
+        card.holder?.birthDate = born
+        return card
+    }
+
+    /// A citizen of 40 on `wall`: the default pace.
+    public static var youngerCard: SocialSecurityCard { card(born: CardDate(year: 1986, month: 5, day: 1)) }
+
     static func decode<T: Decodable>(_ json: String) -> T { try! JSONDecoder().decode(T.self, from: Data(json.utf8)) }
 
     public static func subject(cardStatus: String = "active") -> HubSubject {

@@ -65,9 +65,11 @@ public struct SessionHarness {
     public mutating func removeCard() -> [SessionAction] { send(.card(.cardRemoved(reader: Self.reader))) }
 
     /// Card inserted and read, menu shown.
-    public mutating func startAtMenu(subject: HubSubject? = SessionFixtures.subject()) {
+    public mutating func startAtMenu(
+        subject: HubSubject? = SessionFixtures.subject(), card: SocialSecurityCard = SessionFixtures.card
+    ) {
         let id = insertCard()
-        send(.cardRead(id, SessionFixtures.card, subject))
+        send(.cardRead(id, card, subject))
     }
 
     /// The id of the newest action of the log with one, optionally the newest matching `filter`.

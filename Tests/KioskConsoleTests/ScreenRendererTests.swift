@@ -129,8 +129,9 @@ import Testing
         case "guide":
             h.press(.digit(0), .digit(1), .enter, .enter)
         case "prompt":
+            // The fixtures' citizen is 76: their timeouts are ×1.5 (90 s idle, 22.5 s of prompt).
             h.startAtMenu()
-            h.advance(63)
+            h.advance(93)
         case "card-removed":
             h.startAtMenu()
             h.press(.digit(1))
@@ -180,9 +181,9 @@ import Testing
 
     @Test func countdownAndPromptAreVisibleAtTheSmallestSize() {
         let menu = ScreenRenderer().render(Self.screen("menu"), texts: Self.zh, columns: 40, rows: 12)
-        #expect(menu.last?.contains("剩余 60 秒") == true)
+        #expect(menu.last?.contains("剩余 90 秒") == true)
         let prompt = ScreenRenderer().render(Self.screen("prompt"), texts: Self.zh, columns: 40, rows: 12).joined()
-        #expect(prompt.contains("继续办理请按确认键") && prompt.contains("12 秒后将结束本次服务"))
+        #expect(prompt.contains("继续办理请按确认键") && prompt.contains("20 秒后将结束本次服务"))
     }
 
     @Test func styledFrameKeepsThePlainTextAndAddsANSIOnly() {

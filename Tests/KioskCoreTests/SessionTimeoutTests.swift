@@ -6,7 +6,7 @@ import Testing
 @Suite struct SessionTimeoutTests {
     @Test func idleCountdownThenPromptThenTheSessionEnds() {
         var h = SessionHarness()
-        h.startAtMenu()
+        h.startAtMenu(card: SessionFixtures.youngerCard)
         #expect(h.screen.countdown == 60)
         h.advance(45)
         #expect(h.screen.countdown == 15 && h.screen.continuePrompt == nil)
@@ -23,18 +23,19 @@ import Testing
 
     @Test func anyKeyAnswersThePromptWithoutActingOnTheScreenBelow() {
         var h = SessionHarness()
-        h.startAtMenu()
+        h.startAtMenu(card: SessionFixtures.youngerCard)
         h.advance(61)
         #expect(h.screen.continuePrompt != nil)
         let actions = h.press(.digit(1))
         #expect(actions.isEmpty)
-        #expect(h.screen.continuePrompt == nil && h.screen.countdown == 60)
+        // Answering the prompt asked for more time: the rest of the session goes at ×1.5.
+        #expect(h.screen.continuePrompt == nil && h.screen.countdown == 90)
         guard case .menu = h.content else { Issue.record("\(h.content)"); return }
     }
 
     @Test func keysResetTheCountdown() {
         var h = SessionHarness()
-        h.startAtMenu()
+        h.startAtMenu(card: SessionFixtures.youngerCard)
         h.advance(50)
         h.press(.up)
         #expect(h.screen.countdown == 60)
