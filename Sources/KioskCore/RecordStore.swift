@@ -22,16 +22,29 @@ public protocol RecordStore: Sendable {
     func configVersions(limit: Int) async throws -> [ConfigVersionRecord]
     /// Items not yet delivered to the hub, by outbox destination ("hub.journal", "hub.ratings").
     func outboxBacklog() async throws -> [String: Int]
-    /// Seconds the oldest undelivered item of each destination has waited; a destination with
-    /// nothing waiting is absent.
-    func outboxOldestPendingSeconds() async throws -> [String: Double]
+    /// `outboxBacklog` with how long the oldest undelivered item of each destination has waited
+    /// (nil when nothing waits), read at once.
+    func outboxWaiting() async throws -> [String: OutboxWaiting]
     /// Checkpoints and closes the file; nothing is asked of the store afterwards.
     func close() throws
 }
 
+/// What waits for the hub in one outbox destination.
+public struct OutboxWaiting: Sendable, Equatable {
+    public var pending: Int
+    public var oldestSeconds: Double?
+
+    public init(pending: Int, oldestSeconds: Double?) {
+        self.pending = pending
+        self.oldestSeconds = oldestSeconds
+    }
+}
+
 extension RecordStore {
     /// A store that keeps no times (a unit test's) reports no ages.
-    public func outboxOldestPendingSeconds() async throws -> [String: Double] { [:] }
+    public func outboxWaiting() async throws -> [String: OutboxWaiting] {
+        try await outboxBacklog().mapValues { OutboxWaiting(pending: $0, oldestSeconds: nil) }
+    }
 }
 
 /// The journal's newest record: its sequence number and hash (0 and the genesis hash for a

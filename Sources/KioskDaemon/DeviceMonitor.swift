@@ -11,8 +11,6 @@ actor DeviceMonitor {
     private let metrics: KioskMetrics
     private let clock: @Sendable () -> Date
     private let logger: Logger
-    /// Bumped on every change, so the heartbeat can tell "something changed" without comparing.
-    private(set) var generation = 0
 
     init(store: any RecordStore, metrics: KioskMetrics, clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
         self.store = store
@@ -24,10 +22,8 @@ actor DeviceMonitor {
     /// Takes one reading of `device`. A record that cannot be written (the disk full) is said in
     /// the log; the state is kept either way, so the heartbeat and the gauge stay true.
     func observe(_ device: MonitoredDevice, _ state: DeviceState, reasons: [String] = []) async {
-        let before = book.state(of: device)
         let change = book.observe(device, state: state, reasons: reasons, at: clock())
         metrics.setDeviceUp(device, book.state(of: device).isUp)
-        if before != book.state(of: device) || change != nil { generation += 1 }
         guard let change else { return }
         let level: Logger.Level = change.phase == .ended ? .notice : (change.state == .failed ? .warning : .notice)
         logger.log(

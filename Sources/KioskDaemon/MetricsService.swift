@@ -110,19 +110,17 @@ struct MetricsService: Service {
 
     func refreshOnce() async {
         do {
-            for (destination, pending) in try await store.outboxBacklog() {
-                metrics.setOutboxBacklog(destination: destination, pending: pending)
+            // One read of the outbox for both gauges.
+            let waiting = try await store.outboxWaiting()
+            for (destination, state) in waiting {
+                metrics.setOutboxBacklog(destination: destination, pending: state.pending)
+            }
+            for destination in OutboxDestination.allCases {
+                metrics.setOutboxOldestPending(
+                    destination: destination.rawValue, seconds: waiting[destination.rawValue]?.oldestSeconds ?? 0)
             }
         } catch {
             logger.debug("metrics: outbox status not read: \(error)")
-        }
-        do {
-            let ages = try await store.outboxOldestPendingSeconds()
-            for destination in OutboxDestination.allCases {
-                metrics.setOutboxOldestPending(destination: destination.rawValue, seconds: ages[destination.rawValue] ?? 0)
-            }
-        } catch {
-            logger.debug("metrics: outbox ages not read: \(error)")
         }
         if let control {
             metrics.setConfigVersion(await control.config.version)

@@ -11,10 +11,12 @@ extension KioskStore: RecordStore {
         Dictionary(try await outboxStatus().map { ($0.destination, $0.pending) }, uniquingKeysWith: max)
     }
 
-    public func outboxOldestPendingSeconds() async throws -> [String: Double] {
+    public func outboxWaiting() async throws -> [String: OutboxWaiting] {
         Dictionary(
-            try await outboxStatus().compactMap { status in status.oldestPendingAgeSeconds.map { (status.destination, $0) } },
-            uniquingKeysWith: max)
+            try await outboxStatus().map {
+                ($0.destination, OutboxWaiting(pending: $0.pending, oldestSeconds: $0.oldestPendingAgeSeconds))
+            },
+            uniquingKeysWith: { first, _ in first })
     }
 }
 
