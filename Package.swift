@@ -36,6 +36,7 @@ let package = Package(
         .executable(name: "kiosk-render", targets: ["kiosk-render"]),
         .executable(name: "kiosk-hub-sim", targets: ["kiosk-hub-sim"]),
         .executable(name: "virtual-ssc", targets: ["virtual-ssc"]),
+        .executable(name: "virtual-psam", targets: ["virtual-psam"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -231,10 +232,15 @@ let package = Package(
             ], swiftSettings: strict),
 
         // Virtual devices: they never import the code they test.
+        .target(name: "VirtualICC", path: "devices/virtual-icc/Sources", swiftSettings: strict),
         .executableTarget(
             name: "virtual-ssc",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["VirtualICC", .product(name: "Crypto", package: "swift-crypto")],
             path: "devices/virtual-ssc/Sources", swiftSettings: strict),
+        .executableTarget(
+            name: "virtual-psam",
+            dependencies: ["VirtualICC", .product(name: "Crypto", package: "swift-crypto")],
+            path: "devices/virtual-psam/Sources", swiftSettings: strict),
 
         // Tests: one target per module; integration tests need the rigs (scripts/rigs up).
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore", "KioskTesting"]),

@@ -57,16 +57,26 @@ public struct SocialSecurityApplication: Sendable {
         }
 
         var authenticated = false
+        var problem: ProtectedDataProblem?
         if !locked.isEmpty || generation >= 3 {
             if let authenticator {
-                try await authenticate(with: authenticator, cardIdentifier: identifier)
-                authenticated = true
-                try await selectFile(0xEF05)
-                for tag in locked {
-                    let field = Self.cardFields.first { $0.tag == tag }!
-                    if case .value(let v) = try await readRecord(tag: tag, length: field.length, optional: true) { ef05[tag] = v }
+                do {
+                    try await authenticate(with: authenticator, cardIdentifier: identifier)
+                    authenticated = true
+                } catch let failure as PSAMFailure {
+                    // The PSAM failed, not the card: read on without the protected fields.
+                    problem = failure.problem
+                    notes.append("第三代卡的受保护信息未读取：\(failure.detail) (the protected fields were not read)")
                 }
-            } else if !locked.isEmpty || generation >= 3 {
+                if authenticated {
+                    try await selectFile(0xEF05)
+                    for tag in locked {
+                        let field = Self.cardFields.first { $0.tag == tag }!
+                        if case .value(let v) = try await readRecord(tag: tag, length: field.length, optional: true) { ef05[tag] = v }
+                    }
+                }
+            } else {
+                problem = .noPSAM
                 notes.append("第三代卡的受保护信息需要 PSAM 卡认证 (a generation-3 card needs a PSAM for its protected fields)")
             }
         }
@@ -82,7 +92,7 @@ public struct SocialSecurityApplication: Sendable {
                 cardNumber: try CardEncoding.ascii(numberBytes),
                 issueDate: try ef05[0x05].map { try CardEncoding.date($0) },
                 expiryDate: try ef05[0x06].map { try CardEncoding.date($0) },
-                holder: holder, atr: atr)
+                holder: holder, atr: atr, protectedDataProblem: problem)
             return ReadResult(card: card, notes: notes)
         } catch let error as CardProtocolError {
             throw KioskError(.cardProtocol, "card data is damaged: \(error.detail)")
@@ -152,8 +162,10 @@ public struct SocialSecurityApplication: Sendable {
         let response = try await send([0x00, 0x82, 0x00, 0x0A, UInt8(cryptogram.count)] + cryptogram)
         switch response.status {
         case .success: return
-        case .verificationFailed, .wrongPIN, .securityNotSatisfied:
-            throw KioskError(.cardRejected, "the card refused the terminal key (EXTERNAL AUTHENTICATE \(response.status))")
+        case .verificationFailed, .securityNotSatisfied, .other(0x6988):
+            // 6300 and 6988 (wrong cryptogram): the terminal's key does not open this card.
+            await authenticator.cardRefused()
+            throw PSAMFailure(.keyRefused, "the card refused the terminal's cryptogram (EXTERNAL AUTHENTICATE \(response.status))")
         default: throw KioskError(.cardProtocol, "EXTERNAL AUTHENTICATE answered \(response.status)")
         }
     }

@@ -132,6 +132,7 @@ extension ScreenRenderer {
         case .hubUnknown: t("reason.hubUnknown")
         case .noCamera: t("reason.noCamera")
         case .subjectUnknown: t("reason.subjectUnknown")
+        case .cardDataUnreadable: t("reason.cardDataUnreadable")
         case .pinBlocked: t("reason.pinBlocked")
         case .cardNotActive(let status): t("reason.cardNotActive", ["status": t("cardStatus.\(status)")])
         case .maintenance: t("reason.maintenance")

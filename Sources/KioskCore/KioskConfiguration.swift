@@ -36,8 +36,17 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
         public var reader: String = ""
         /// The reader holding the PSAM (the SAM slot), if the kiosk has one: never the card slot.
         public var psamReader: String = ""
+        /// The PSAM key for the generation-3 authentication as 4 hex digits: its usage (P1 of
+        /// INIT FOR DESCRYPT) and version (P2), as the PSAM's issuer set them (docs/psam.md).
+        public var psamKey: String = "2701"
         public init() {}
-        enum CodingKeys: String, CodingKey, CaseIterable { case reader, psamReader }
+        enum CodingKeys: String, CodingKey, CaseIterable { case reader, psamReader, psamKey }
+
+        /// `psamKey` as its two bytes (usage, version).
+        public var psamKeyBytes: (usage: UInt8, version: UInt8) {
+            let value = UInt16(psamKey, radix: 16) ?? 0x2701
+            return (UInt8(value >> 8), UInt8(value & 0xFF))
+        }
     }
 
     public struct Printers: Sendable, Equatable, Codable {
@@ -273,6 +282,11 @@ extension KioskConfiguration.Card {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         reader = try c.decodeIfPresent(String.self, forKey: .reader) ?? reader
         psamReader = try c.decodeIfPresent(String.self, forKey: .psamReader) ?? psamReader
+        psamKey = try c.decodeIfPresent(String.self, forKey: .psamKey) ?? psamKey
+        guard psamKey.count == 4, psamKey.allSatisfy(\.isHexDigit) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .psamKey, in: c, debugDescription: "card.psamKey is 4 hex digits (key usage, key version), e.g. 2701")
+        }
     }
 }
 

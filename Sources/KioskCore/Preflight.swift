@@ -40,6 +40,9 @@ public enum UnavailableReason: Sendable, Equatable {
     case noCamera
     /// The hub could not tell who holds this card, so nothing personal can be looked up.
     case subjectUnknown
+    /// The kiosk could not read the holder from a generation-3 card (its PSAM failed): the card is
+    /// fine, and the counter or another kiosk can serve the citizen.
+    case cardDataUnreadable
     case pinBlocked
     /// The hub says the card is lost, suspended or cancelled.
     case cardNotActive(String)

@@ -72,6 +72,7 @@ extension SessionMachine {
         var payload: [String: JournalValue] = ["generation": .int(card.generation), "outcome": .string("read")]
         if let status = subject?.cardStatus { payload["cardStatus"] = .string(status) }
         if subject == nil { payload["subject"] = .string("unresolved") }
+        if let problem = card.protectedDataProblem { payload["protectedData"] = .string(problem.rawValue) }
         journal(.cardRead, display: display, payload: payload)
         phase = .menu
         lastInput = now.uptime

@@ -5,6 +5,9 @@ extension SessionMachine {
     func menuItems() -> [MenuView.Item] {
         catalog.enabled.enumerated().map { index, definition in
             var availability = health.availability(of: definition, subject: session?.subject, pinBlocked: session?.pinBlocked ?? false)
+            if availability == .unavailable(.subjectUnknown), session?.card?.protectedDataProblem != nil {
+                availability = .unavailable(.cardDataUnreadable)
+            }
             if maintenance || stopRequested, definition.id != .serviceGuides { availability = .unavailable(.maintenance) }
             return MenuView.Item(
                 number: index + 1, service: definition.id, titleKey: definition.titleKey, alternativeKey: definition.alternativeKey,

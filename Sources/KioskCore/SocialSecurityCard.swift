@@ -15,6 +15,8 @@ public struct SocialSecurityCard: Sendable, Equatable {
     public var holder: Holder?
     /// The card's answer to reset.
     public var atr: [UInt8]
+    /// Why the holder is missing on a generation-3 card; nil when nothing was left unread.
+    public var protectedDataProblem: ProtectedDataProblem?
 
     public struct Holder: Sendable, Equatable {
         /// Social security number = 18-character resident ID.
@@ -39,7 +41,8 @@ public struct SocialSecurityCard: Sendable, Equatable {
 
     public init(
         generation: Int, specVersion: String, cardIdentifier: [UInt8], category: String?, institution: [UInt8]?,
-        cardNumber: String, issueDate: CardDate?, expiryDate: CardDate?, holder: Holder?, atr: [UInt8]
+        cardNumber: String, issueDate: CardDate?, expiryDate: CardDate?, holder: Holder?, atr: [UInt8],
+        protectedDataProblem: ProtectedDataProblem? = nil
     ) {
         self.generation = generation
         self.specVersion = specVersion
@@ -51,6 +54,7 @@ public struct SocialSecurityCard: Sendable, Equatable {
         self.expiryDate = expiryDate
         self.holder = holder
         self.atr = atr
+        self.protectedDataProblem = protectedDataProblem
     }
 
     /// The region code: the first 3 bytes of the card identifier, BCD ("110100").

@@ -7,6 +7,9 @@ import Logging
 /// and one count; an observation that changes nothing only refreshes the `kioskd_device_up` gauge.
 actor DeviceMonitor {
     private var book = DeviceHealthBook()
+    /// The last authentication's verdict on the PSAM: only an authentication can tell a PSAM
+    /// that answers wrongly from a good one, so it holds until the next one or until the PSAM leaves.
+    private var psamProblem: ProtectedDataProblem?
     private let store: any RecordStore
     private let metrics: KioskMetrics
     private let clock: @Sendable () -> Date
@@ -36,6 +39,27 @@ actor DeviceMonitor {
             logger.error("device fault not journalled: \(error)")
         }
         metrics.observe(entry)
+    }
+
+    /// An authentication through the PSAM ended: nil = the PSAM did its part.
+    func notePSAMAuthentication(_ problem: ProtectedDataProblem?) async {
+        psamProblem = problem
+        await observePSAM(present: problem != .psamMissing)
+    }
+
+    /// The PSAM as pcscd shows it (its reader listed with a card in it), with the last
+    /// authentication's verdict while it stays in.
+    func observePSAM(present: Bool) async {
+        guard present else {
+            psamProblem = nil
+            await observe(.psam, .failed, reasons: ["gone"])
+            return
+        }
+        if let psamProblem {
+            await observe(.psam, .failed, reasons: [psamProblem.rawValue])
+        } else {
+            await observe(.psam, .ok)
+        }
     }
 
     var devices: [DeviceReport] { book.devices }

@@ -62,14 +62,15 @@ struct DeviceMonitorService: Service {
     private func pollReaders() async {
         let psam = configuration.card.psamReader
         do {
-            let found = try await readers.readers().map(\.name)
+            let listed = try await readers.readers()
+            let found = listed.map(\.name)
             let slot = configuration.card.reader
             // No reader named: any reader but the PSAM's is the slot (as CardSlotFilter decides).
             let slotPresent = slot.isEmpty ? found.contains { $0 != psam } : found.contains(slot)
             await monitor.observe(.cardReader, slotPresent ? .ok : .failed, reasons: slotPresent ? [] : ["gone"])
             if !psam.isEmpty {
-                let present = found.contains(psam)
-                await monitor.observe(.psam, present ? .ok : .failed, reasons: present ? [] : ["gone"])
+                // A SAM slot without a PSAM in it is as good as no PSAM.
+                await monitor.observePSAM(present: listed.contains { $0.name == psam && $0.cardPresent })
             }
         } catch {
             // pcscd itself is away: neither reader can be reached.

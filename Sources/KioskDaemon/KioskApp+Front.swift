@@ -81,13 +81,14 @@ extension KioskApp {
         control: KioskControlState, desk: ConfigDesk, logger: Logger
     ) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
         let metrics = KioskMetrics(registry: KioskMetrics.daemonRegistry())
+        let monitor = DeviceMonitor(store: store, metrics: metrics, logger: logger)
         let (environment, files) = try buildEnvironment(
-            configuration, store: store, hub: hub, metrics: metrics, renderExecutable: options.renderExecutable, logger: logger)
+            configuration, store: store, hub: hub, metrics: metrics, monitor: monitor, renderExecutable: options.renderExecutable,
+            logger: logger)
         let input = try TerminalInput(ttyPath: options.ttyPath)
         var outbox = OutboxDeliverer.Policy()
         if configuration.journal.retentionDays > 0 { outbox.retention = .seconds(configuration.journal.retentionDays * 86400) }
         let deliverer = OutboxDeliverer(store: store, uplink: HTTPJournalUplink(client: hub), policy: outbox)
-        let monitor = DeviceMonitor(store: store, metrics: metrics, logger: logger)
         let rendererPresent =
             KioskDiagnostics.rendererCheck(DiagnosticOptions(renderExecutable: options.renderExecutable)).verdict != .fail
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
@@ -131,7 +132,7 @@ extension KioskApp {
 
     /// The adapters one front runs on, behind their ports, and the front's kiosk-config files.
     static func buildEnvironment(
-        _ configuration: KioskConfiguration, store: KioskStore, hub: HTTPHubClient, metrics: KioskMetrics,
+        _ configuration: KioskConfiguration, store: KioskStore, hub: HTTPHubClient, metrics: KioskMetrics, monitor: DeviceMonitor,
         renderExecutable: String? = nil, logger: Logger
     ) throws -> (KioskEnvironment, KioskConfigFiles) {
         let directory = URL(fileURLWithPath: configuration.files.directory)
@@ -156,10 +157,22 @@ extension KioskApp {
         let environment = KioskEnvironment(
             configuration: configuration, store: store, subjectKey: subjectKey, hub: hub, printers: printers,
             renderer: ProcessDocumentRenderer.renderer(templates: templates, executable: renderExecutable),
-            cardSlot: PCSCCardSlot(readerName: configuration.card.reader.isEmpty ? nil : configuration.card.reader),
+            cardSlot: PCSCCardSlot(
+                readerName: configuration.card.reader.isEmpty ? nil : configuration.card.reader,
+                authenticator: psamAuthenticator(configuration.card, monitor: monitor)),
             camera: configuration.camera.folder.isEmpty ? nil : FileFaceCamera(folder: configuration.camera.folder),
             clock: SystemClock(),
             media: [.receipt: templates.receipt.media, .certificate: templates.certificate.media], metrics: metrics)
         return (environment, files)
+    }
+
+    /// The PSAM in its SAM slot, if the kiosk has one; each authentication's outcome goes to the
+    /// device monitor, which keeps the PSAM's state between its presence polls.
+    static func psamAuthenticator(_ card: KioskConfiguration.Card, monitor: DeviceMonitor) -> PSAMAuthenticator? {
+        guard !card.psamReader.isEmpty else { return nil }
+        let key = card.psamKeyBytes
+        return PSAMAuthenticator(
+            reader: card.psamReader, key: PSAMAuthenticator.Key(usage: key.usage, version: key.version),
+            onOutcome: { problem in await monitor.notePSAMAuthentication(problem) })
     }
 }

@@ -25,9 +25,10 @@ extension KioskDiagnostics {
         }
         var results = [DiagnosticResult.ok("pcscd", "pcscd answers; \(readers.count) reader\(readers.count == 1 ? "" : "s") listed")]
         let wanted = configuration.card.reader
-        let slot = wanted.isEmpty ? readers.first?.name : wanted
+        let psam = configuration.card.psamReader
+        let slot = wanted.isEmpty ? readers.first { $0.name != psam }?.name : wanted
         for reader in readers {
-            let role = reader.name == slot ? "the card slot" : "not the card slot"
+            let role = reader.name == slot ? "the card slot" : reader.name == psam ? "the PSAM's SAM slot" : "not the card slot"
             let card = reader.cardPresent ? "a card is in it" : "empty"
             results.append(.ok("reader \(reader.name)", "\(role); \(card)"))
         }
@@ -43,15 +44,16 @@ extension KioskDiagnostics {
                     detail: "the configured card slot is not among the \(readers.count) readers pcscd lists",
                     action: "check the reader's cable, or set card.reader to one of: \(readers.map(\.name).joined(separator: ", "))"))
         }
+        if !psam.isEmpty { results.append(await psamCheck(configuration.card, readers)) }
         if options.testRead, let slot, let reader = readers.first(where: { $0.name == slot }) {
-            results.append(await testRead(reader))
+            results.append(await testRead(reader, authenticator: KioskDiagnostics.psamAuthenticator(configuration.card)))
         }
         return results
     }
 
     /// Reads the card with the kiosk's own code and keeps only facts about the card, not the
     /// citizen: the identity read is dropped here, inside this function.
-    private static func testRead(_ reader: ReaderStatus) async -> DiagnosticResult {
+    private static func testRead(_ reader: ReaderStatus, authenticator: PSAMAuthenticator?) async -> DiagnosticResult {
         let check = "card read"
         guard reader.cardPresent else {
             return DiagnosticResult(
@@ -59,8 +61,14 @@ extension KioskDiagnostics {
                 action: "insert a test card and run the check again")
         }
         do {
-            let reading = try await PCSCCardReader(readerName: reader.name).read(reader: reader.name, atr: [])
+            let reading = try await PCSCCardReader(readerName: reader.name, authenticator: authenticator).read(reader: reader.name, atr: [])
             let card = reading.result.card
+            if let problem = card.protectedDataProblem, problem != .noPSAM {
+                return DiagnosticResult(
+                    check: check, verdict: .fail, actor: .technician,
+                    detail: "a generation \(card.generation) card answered, but its protected fields stayed locked: \(problem.rawValue)",
+                    action: "see the psam check above")
+            }
             let ms = Int(reading.elapsed.components.seconds * 1000 + reading.elapsed.components.attoseconds / 1_000_000_000_000_000)
             return .ok(
                 check,

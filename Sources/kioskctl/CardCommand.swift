@@ -53,19 +53,21 @@ struct CardCommand: AsyncParsableCommand {
         @Option(help: "Seconds to wait for a card.") var timeout: Double = 10
         @Flag(help: "Print JSON.") var json = false
         @Option(help: "Output format: text, or ireadcardbas (the vendor's 11 |-terminated fields).") var format: Format = .text
-        @Option(help: "Test key (32 hex digits) for generation-3 protected fields; production uses a PSAM.")
-        var testKey: String?
+        @Option(help: "The reader holding the PSAM, for a generation-3 card's protected fields.")
+        var psamReader: String?
+        @Option(help: "The PSAM's key: usage and version, 4 hex digits.") var psamKey = "2701"
         @Option(help: "Terminal number for the ireadcardbas line.") var terminal = "KIOSK-DEMO-0001"
 
         enum Format: String, ExpressibleByArgument { case text, ireadcardbas }
 
         func run() async throws {
             var authenticator: (any CardAuthenticator)?
-            if let testKey {
-                guard let key = Hex.decode(testKey), key.count == 16 else {
-                    throw ValidationError("--test-key takes 32 hex digits")
+            if let psamReader {
+                guard psamKey.count == 4, let key = UInt16(psamKey, radix: 16) else {
+                    throw ValidationError("--psam-key takes 4 hex digits (usage, version), e.g. 2701")
                 }
-                authenticator = TestKeyAuthenticator(key: key)
+                authenticator = PSAMAuthenticator(
+                    reader: psamReader, key: PSAMAuthenticator.Key(usage: UInt8(key >> 8), version: UInt8(key & 0xFF)))
             }
             let reading: PCSCCardReader.Reading
             do {

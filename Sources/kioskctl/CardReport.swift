@@ -18,6 +18,8 @@ public struct CardReport: Sendable, Encodable {
     public var idChecksumValid: Bool
     public var expired: Bool
     public var notes: [String]
+    /// Why a generation-3 card's protected fields were not read (`psam-missing`, `key-refused`, …).
+    public var protectedData: String?
 
     public init(card: SocialSecurityCard, notes: [String], today: CardDate) {
         generation = card.generation
@@ -34,6 +36,7 @@ public struct CardReport: Sendable, Encodable {
         idChecksumValid = card.idChecksumValid
         expired = card.isExpired(today: today)
         self.notes = notes
+        protectedData = card.protectedDataProblem?.rawValue
     }
 
     // Optional keys are written as null, so the JSON always has every key.
@@ -53,11 +56,12 @@ public struct CardReport: Sendable, Encodable {
         try c.encode(idChecksumValid, forKey: .idChecksumValid)
         try c.encode(expired, forKey: .expired)
         try c.encode(notes, forKey: .notes)
+        try c.encode(protectedData, forKey: .protectedData)
     }
 
     enum CodingKeys: String, CodingKey {
         case generation, cardNumberMasked, ssnMasked, nameMasked, sex, birthDate, issueDate, expiryDate
-        case regionCode, cardIdentifier, atr, idChecksumValid, expired, notes
+        case regionCode, cardIdentifier, atr, idChecksumValid, expired, notes, protectedData
     }
 
     public var text: String {

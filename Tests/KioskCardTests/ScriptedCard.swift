@@ -9,6 +9,8 @@ actor ScriptedCard: CardChannel {
     var records: [UInt16: [UInt8: [UInt8]]]  // EF → tag → whole TLV record
     var isSSC = true
     var generation3Key: [UInt8]?
+    /// What a wrong cryptogram gets: 6300, or 6988 on some cards.
+    var refusal: [UInt8] = [0x63, 0x00]
     var t0 = false
     var exactLeOnly = false
     var removeAfter: Int?
@@ -66,7 +68,7 @@ actor ScriptedCard: CardChannel {
         case (0x00, 0x82):
             guard let challenge, let key = generation3Key else { return [0x69, 0x85] }
             let expected = testKeyCryptogram(key: key, challenge: challenge)
-            guard Array(c[5...]) == expected else { return [0x63, 0x00] }
+            guard Array(c[5...]) == expected else { return refusal }
             unlocked = true
             return [0x90, 0x00]
         case (0x00, 0x20):

@@ -61,11 +61,43 @@ import Testing
         #expect(result.card.expiryDate != nil)
     }
 
-    @Test func aWrongTerminalKeyIsRejected() async throws {
+    @Test func aWrongTerminalKeyLeavesTheHolderUnreadAndSaysSo() async throws {
         let card = ScriptedCard(records: CardFixtures.records(generation: 3))
         await card.configure { $0.generation3Key = Array(0...15) }
         let app = SocialSecurityApplication(channel: card, authenticator: TestKeyAuthenticator(key: Array(repeating: 7, count: 16)))
-        await #expect(throws: KioskError.self) { try await app.read(atr: atr) }
+        let result = try await app.read(atr: atr)
+        #expect(result.card.holder == nil)
+        #expect(result.card.protectedDataProblem == .keyRefused)
+        // The card's free fields are still there: the citizen is not turned away as if the card were bad.
+        #expect(result.card.cardNumber.isEmpty == false)
+    }
+
+    @Test func a6988RefusalIsAlsoTheKeyRefused() async throws {
+        let card = ScriptedCard(records: CardFixtures.records(generation: 3))
+        await card.configure {
+            $0.generation3Key = Array(0...15)
+            $0.refusal = [0x69, 0x88]
+        }
+        let app = SocialSecurityApplication(channel: card, authenticator: TestKeyAuthenticator(key: Array(repeating: 7, count: 16)))
+        #expect(try await app.read(atr: atr).card.protectedDataProblem == .keyRefused)
+    }
+
+    @Test func aPSAMThatFailsLeavesTheHolderUnreadWithItsProblem() async throws {
+        struct FailingPSAM: CardAuthenticator {
+            let problem: ProtectedDataProblem
+            func cryptogram(challenge: [UInt8], cardIdentifier: [UInt8]) async throws -> [UInt8] {
+                throw PSAMFailure(problem, "scripted")
+            }
+        }
+        for problem in [ProtectedDataProblem.psamMissing, .notPSAM, .psamError] {
+            let card = ScriptedCard(records: CardFixtures.records(generation: 3))
+            await card.configure { $0.generation3Key = Array(0...15) }
+            let result = try await SocialSecurityApplication(channel: card, authenticator: FailingPSAM(problem: problem)).read(atr: atr)
+            #expect(result.card.holder == nil)
+            #expect(result.card.protectedDataProblem == problem)
+            // Nothing after the failed authentication asks for a protected record.
+            #expect(await card.commands.contains { $0[1] == 0x82 } == false)
+        }
     }
 
     @Test func aNonSSCCardIsNamedAsSuch() async throws {

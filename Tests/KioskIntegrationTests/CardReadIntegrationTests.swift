@@ -65,14 +65,6 @@ import Testing
         #expect((j["notes"] as? [String])?.contains { $0.contains("PSAM") } == true)
     }
 
-    @Test func generation3WithTheTestKeyReadsTheLongNameWithItsExtension() async throws {
-        let (out, json) = try await read("gen3-long-name", ["--json", "--test-key", "000102030405060708090A0B0C0D0E0F"])
-        #expect(out.exitCode == 0, "stderr: \(out.stderr)")
-        let masked = try #require(json?["nameMasked"] as? String)
-        #expect(masked.count > 15, "the extension (tag 4E) is part of the name: \(masked)")
-        #expect(masked.dropFirst().allSatisfy { $0 == "*" })
-    }
-
     @Test(arguments: [("expired", Int32(6)), ("corrupt-tlv", 6), ("non-ssc", 3)])
     func refusedCardsExitWithTheirStatusAndOneLine(profile: String, status: Int32) async throws {
         let (out, _) = try await read(profile)

@@ -20,7 +20,8 @@ import Testing
 
     /// Writes a site configuration into `folder` and returns its path.
     static func writeConfig(
-        in folder: URL, hub: String = deadHub, reader: String = "Virtual PCD 00 00", certificate: String = "kiosk-a4", store: String? = nil
+        in folder: URL, hub: String = deadHub, reader: String = "Virtual PCD 00 00", psamReader: String = "",
+        certificate: String = "kiosk-a4", store: String? = nil
     ) throws -> String {
         let path = folder.appendingPathComponent("kiosk-\(UUID().uuidString.prefix(6)).yaml").path
         try """
@@ -30,6 +31,7 @@ import Testing
           url: \(hub)
         card:
           reader: \(reader)
+          psamReader: "\(psamReader)"
         printers:
           receipt: kiosk-receipt
           certificate: \(certificate)

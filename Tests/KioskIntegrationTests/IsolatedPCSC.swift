@@ -15,27 +15,35 @@ final class IsolatedPCSC: @unchecked Sendable {
     let runDir: URL
     let basePort: Int
     let friendlyName: String
+    /// With a SAM reader: its slot 0 listens on basePort + 2.
+    let withPSAM: Bool
     private var pcscd: BackgroundProcess?
 
     /// Readers as pcscd names them: "<name> 00 00" on basePort, "<name> 00 01" on basePort + 1.
     var reader0: String { "\(friendlyName) 00 00" }
     var reader1: String { "\(friendlyName) 00 01" }
+    /// The SAM slot, a vpcd reader of its own as on a kiosk (both card readers stay free).
+    var psamReader: String { "Test PSAM \(basePort) 00 00" }
+    var psamPort: Int { basePort + 2 }
     var socket: String { runDir.appendingPathComponent("pcscd.comm").path }
     /// The environment a client process needs to talk to this pcscd.
     var environment: [String: String] { ["PCSCLITE_CSOCK_NAME": socket] }
 
+    static let vpcdDriver = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so"
     private static let portLock = NSLock()
     /// Below the kernel's ephemeral range (32768–60999): there any outgoing connection on the
     /// machine may hold a port, vpcd's bind then fails and pcscd runs on without the reader.
     nonisolated(unsafe) private static var nextPort = 20_000 + Int(getpid() % 1000) * 12
 
-    init() throws {
+    init(withPSAM: Bool = false) throws {
+        self.withPSAM = withPSAM
+        // Four ports each (two card slots, two SAM slots), all checked free: a test of another
+        // run may still hold one.
         basePort = Self.portLock.withLock {
-            // Each pair is checked free too: a test of another run may still hold one.
             for _ in 0..<200 {
                 let port = Self.nextPort
-                Self.nextPort = port + 2 > 32_700 ? 20_000 : port + 2
-                if Self.portFree(port), Self.portFree(port + 1) { return port }
+                Self.nextPort = port + 4 > 32_700 ? 20_000 : port + 4
+                if (port..<(port + 4)).allSatisfy(Self.portFree) { return port }
             }
             return Self.nextPort
         }
@@ -43,12 +51,25 @@ final class IsolatedPCSC: @unchecked Sendable {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-pcsc-\(UUID().uuidString.prefix(8))")
         runDir = dir.appendingPathComponent("run")
         try FileManager.default.createDirectory(at: runDir, withIntermediateDirectories: true)
+        let psamHex = String(basePort + 2, radix: 16)
+        var psamEntry = ""
+        if withPSAM {
+            // vpcd keeps its sockets in one array indexed by slot: a second reader on the same
+            // library takes over the first one's slot 0. A copy of the library is loaded apart.
+            let driver = dir.appendingPathComponent("libifdvpcd-sam.so")
+            let library = URL(fileURLWithPath: Self.vpcdDriver).resolvingSymlinksInPath().path
+            try FileManager.default.copyItem(atPath: library, toPath: driver.path)
+            psamEntry =
+                "FRIENDLYNAME \"Test PSAM \(basePort)\"\nDEVICENAME   /dev/null:0x\(psamHex)\n"
+                + "LIBPATH      \(driver.path)\nCHANNELID    0x\(psamHex)\n"
+        }
         try """
         FRIENDLYNAME "\(friendlyName)"
         DEVICENAME   /dev/null:0x\(String(basePort, radix: 16))
-        LIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so
+        LIBPATH      \(Self.vpcdDriver)
         CHANNELID    0x\(String(basePort, radix: 16))
 
+        \(psamEntry)
         """.write(to: dir.appendingPathComponent("reader.conf"), atomically: true, encoding: .utf8)
     }
 
@@ -58,17 +79,20 @@ final class IsolatedPCSC: @unchecked Sendable {
     }
 
     func start() async throws {
+        let log = dir.appendingPathComponent("pcscd.log").path
         try? FileManager.default.removeItem(atPath: socket)
         pcscd = BackgroundProcess(
             .path("/usr/bin/unshare"),
             [
                 "-m", "sh", "-c",
-                "mount --bind '\(runDir.path)' /run/pcscd && exec pcscd -f -c '\(dir.appendingPathComponent("reader.conf").path)'",
+                "mount --bind '\(runDir.path)' /run/pcscd && exec pcscd -f -c '\(dir.appendingPathComponent("reader.conf").path)' >'\(log)' 2>&1",
             ])
         let deadline = ContinuousClock.now + .seconds(10)
-        while !FileManager.default.fileExists(atPath: socket) || !portOpen(basePort) {
+        while !FileManager.default.fileExists(atPath: socket) || !portOpen(basePort) || (withPSAM && !portOpen(psamPort)) {
             guard ContinuousClock.now < deadline else {
-                throw TmuxError(message: "isolated pcscd did not start (vpcd port \(basePort), socket \(socket))")
+                let said =
+                    (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").suffix(5).joined(separator: "\n") ?? ""
+                throw TmuxError(message: "isolated pcscd did not start (vpcd port \(basePort), socket \(socket)): \(said)")
             }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -120,6 +144,21 @@ final class VirtualCard: Sendable {
     func remove() async { await process.stop() }
 
     func cancel() { process.cancel() }
+
+    deinit { process.cancel() }
+}
+
+/// The kiosk's PSAM in a SAM slot: devices/virtual-psam running against a vpcd port.
+final class VirtualPSAMCard: Sendable {
+    private let process: BackgroundProcess
+
+    init(port: Int, extra: [String] = []) throws {
+        process = BackgroundProcess(
+            .path(Rigs.executable("virtual-psam")), ["--port", "\(port)", "--quiet"] + extra,
+            workingDirectory: FilePath(Rigs.repo.path))
+    }
+
+    func remove() async { await process.stop() }
 
     deinit { process.cancel() }
 }

@@ -22,11 +22,12 @@ struct KioskEndToEnd: Sendable {
     /// started again on the same store, in the same terminal.
     static func run(
         certificatePrinter: String = "kiosk-a4", sessionYAML: String = "", pollSeconds: Double = 0, metricsListen: String = "",
-        metricsAllow: [String] = [], restartedWhenKilled: Bool = false, _ body: @Sendable (KioskEndToEnd) async throws -> Void
+        metricsAllow: [String] = [], restartedWhenKilled: Bool = false, psam: Bool = false,
+        _ body: @Sendable (KioskEndToEnd) async throws -> Void
     ) async throws {
         let seed = Rigs.repo.appendingPathComponent("devices/hub-seed/citizens.json").path
         try await HubSimulator.withRunning(.init(port: 0, seedPath: seed)) { url in
-            let pcsc = try IsolatedPCSC()
+            let pcsc = try IsolatedPCSC(withPSAM: psam)
             try await pcsc.start()
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-e2e-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: dir.appendingPathComponent("trust"), withIntermediateDirectories: true)
@@ -39,6 +40,7 @@ struct KioskEndToEnd: Sendable {
               timeoutSeconds: 2
             card:
               reader: \(pcsc.reader0)
+              psamReader: "\(psam ? pcsc.psamReader : "")"
             printers:
               receipt: kiosk-receipt
               certificate: \(certificatePrinter)
@@ -81,6 +83,19 @@ struct KioskEndToEnd: Sendable {
 
     func insert(_ profile: String, extra: [String] = []) throws -> VirtualCard {
         try VirtualCard(profile: profile, port: pcsc.basePort, extra: extra)
+    }
+
+    /// The kiosk's PSAM into its SAM slot (`run(psam: true)` only); returns once pcscd lists
+    /// it, as on a kiosk whose PSAM is in from the start.
+    func insertPSAM(extra: [String] = []) async throws -> VirtualPSAMCard {
+        let psam = try VirtualPSAMCard(port: pcsc.psamPort, extra: extra)
+        for _ in 0..<100 {
+            let readers = try await Rigs.run("kioskctl", ["card", "readers"], environment: pcsc.environment).stdout
+            if readers.split(separator: "\n").contains(where: { $0.hasPrefix(pcsc.psamReader) && $0.contains("\tcard") }) { return psam }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("pcscd never listed the PSAM in \(pcsc.psamReader)")
+        return psam
     }
 
     func screen(contains text: String, timeout: Duration = .seconds(20)) async throws -> String {

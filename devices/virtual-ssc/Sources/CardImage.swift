@@ -1,3 +1,5 @@
+import VirtualICC
+
 /// The bytes a card holds, encoded once from a `Profile` and checked so that a typo in a profile
 /// fails at start, not as a puzzling answer in a reader test.
 struct CardImage {

@@ -1,7 +1,9 @@
+import VirtualICC
+
 /// The card's operating system: selection, security state and the APDU commands of a social
 /// security card (devices/virtual-ssc/README.md, docs/ssc-card.md).
 /// Everything, including PIN tries, lives in memory only: a new process is a fresh card.
-struct VirtualCard {
+struct VirtualCard: VirtualICC {
     /// DF name of the social-security application: GBK text "sx1.sh.社会保障".
     static let ssseName: [UInt8] = Array("sx1.sh.".utf8) + [0xC9, 0xE7, 0xBB, 0xE1, 0xB1, 0xA3, 0xD5, 0xCF]
     static let maxPINTries = 3
@@ -25,6 +27,8 @@ struct VirtualCard {
     }
 
     /// Power off or reset: the card forgets selection and authentication (not PIN tries).
+    var atr: [UInt8] { image.atr }
+
     mutating func reset() {
         ssseSelected = false
         currentEF = nil

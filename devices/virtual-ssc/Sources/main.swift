@@ -1,6 +1,7 @@
 // virtual-ssc: a social security card on the other side of pcscd's vpcd driver, for tests and
 // demos of the kiosk's card reader. It never imports Kiosk* code: it is the independent peer.
 import Foundation
+import VirtualICC
 
 #if canImport(Glibc)
     import Glibc
@@ -9,6 +10,7 @@ import Foundation
 #endif
 
 // SIGTERM/SIGINT end the process; the kernel closes the socket and vpcd reports the card removed.
+Log.label = "virtual-ssc"
 signal(SIGTERM) { _ in _exit(0) }
 signal(SIGINT) { _ in _exit(0) }
 signal(SIGPIPE, SIG_IGN)
@@ -58,7 +60,8 @@ let t0 = image.t0 || options.forceT0
 if !options.quiet {
     Log.line("card '\(options.profile)' connected to vpcd at \(options.host):\(options.port) (gen \(image.generation)\(t0 ? ", T=0" : ""))")
 }
-let server = CardServer(
+let server = ICCServer(
     link: link, card: VirtualCard(image: image, t0: t0),
-    faults: CardServer.Faults(removeAfter: options.removeAfter, delayMilliseconds: options.delayMilliseconds), quiet: options.quiet)
+    faults: ICCServer<VirtualCard>.Faults(removeAfter: options.removeAfter, delayMilliseconds: options.delayMilliseconds),
+    quiet: options.quiet)
 exit(server.run())

@@ -4,21 +4,34 @@
     import Darwin
 #endif
 
+/// A chip card as vpcd sees it: an answer to reset, APDUs in and out, and power events.
+public protocol VirtualICC {
+    var atr: [UInt8] { get }
+    /// Power off, power on or reset: the card forgets its volatile state.
+    mutating func reset()
+    mutating func respond(to command: [UInt8]) -> ResponseAPDU
+}
+
 /// Serves one card session over vpcd: control messages, APDUs, the injected faults and the log.
-final class CardServer {
-    struct Faults {
+public final class ICCServer<Card: VirtualICC> {
+    public struct Faults {
         /// After answering this many command APDUs, drop the connection instead of answering the next.
-        var removeAfter: Int?
-        var delayMilliseconds = 0
+        public var removeAfter: Int?
+        public var delayMilliseconds = 0
+
+        public init(removeAfter: Int? = nil, delayMilliseconds: Int = 0) {
+            self.removeAfter = removeAfter
+            self.delayMilliseconds = delayMilliseconds
+        }
     }
 
     private let link: VpcdLink
-    private var card: VirtualCard
+    private var card: Card
     private let faults: Faults
     private let quiet: Bool
     private var answered = 0
 
-    init(link: VpcdLink, card: VirtualCard, faults: Faults, quiet: Bool) {
+    public init(link: VpcdLink, card: Card, faults: Faults, quiet: Bool) {
         self.link = link
         self.card = card
         self.faults = faults
@@ -26,7 +39,7 @@ final class CardServer {
     }
 
     /// Runs until the card is removed by the fault (returns 0) or vpcd goes away (returns 1).
-    func run() -> Int32 {
+    public func run() -> Int32 {
         // vpcd serves one card per port: a second client waits in the backlog and hears nothing.
         // pcscd polls the ATR within a second, so silence means the reader is taken.
         if !link.waitReadable(seconds: 3) {
@@ -59,7 +72,7 @@ final class CardServer {
             card.reset()
             if !quiet { Log.line(["power off", "power on", "reset"][Int(control)]) }
         case 0x04:
-            try link.sendMessage(card.image.atr)
+            try link.sendMessage(card.atr)
         default:
             Log.line("unknown vpcd control byte \(control), ignored")
         }
@@ -85,9 +98,12 @@ final class CardServer {
 }
 
 /// One line per event on stderr, written straight to fd 2 so lines are not buffered or interleaved.
-enum Log {
-    static func line(_ text: String) {
-        let bytes = Array("virtual-ssc: \(text)\n".utf8)
+public enum Log {
+    /// The program's name at the start of every line.
+    nonisolated(unsafe) public static var label = "virtual-icc"
+
+    public static func line(_ text: String) {
+        let bytes = Array("\(label): \(text)\n".utf8)
         _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     }
 }

@@ -1,8 +1,8 @@
 // Hex text <-> bytes. Profiles and the APDU log use hex; nothing else is needed.
 
-enum Hex {
+public enum Hex {
     /// Upper-case hex without separators, as the log and the docs write APDUs.
-    static func string<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+    public static func string<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
         let digits = Array("0123456789ABCDEF".utf8)
         var out: [UInt8] = []
         for byte in bytes {
@@ -13,7 +13,7 @@ enum Hex {
     }
 
     /// Parses hex, ignoring spaces so profiles may group bytes for readability. Nil if malformed.
-    static func bytes(_ text: String) -> [UInt8]? {
+    public static func bytes(_ text: String) -> [UInt8]? {
         let digits = text.unicodeScalars.filter { $0 != " " }
         guard digits.count % 2 == 0 else { return nil }
         var out: [UInt8] = []

@@ -6,9 +6,9 @@
 
 /// The TCP connection to pcscd's vpcd driver. vpcd is the server; connecting inserts the card,
 /// closing removes it. Every message either way is a 2-byte big-endian length, then the bytes.
-final class VpcdLink {
-    struct LinkError: Error, CustomStringConvertible {
-        var description: String
+public final class VpcdLink {
+    public struct LinkError: Error, CustomStringConvertible {
+        public var description: String
     }
 
     private var fd: Int32
@@ -18,7 +18,7 @@ final class VpcdLink {
     deinit { disconnect() }
 
     /// Connects, retrying while the port refuses (pcscd may be starting) for up to `patience` s.
-    static func open(host: String, port: UInt16, patience: Double = 5) throws(LinkError) -> VpcdLink {
+    public static func open(host: String, port: UInt16, patience: Double = 5) throws(LinkError) -> VpcdLink {
         let deadline = monotonicSeconds() + patience
         var lastError = ""
         while true {
@@ -63,13 +63,13 @@ final class VpcdLink {
 
     /// Waits up to `seconds` for vpcd to send something; false on timeout. Used once at start to
     /// notice a reader that already has a card (vpcd then leaves us in its backlog, silent).
-    func waitReadable(seconds: Double) -> Bool {
+    public func waitReadable(seconds: Double) -> Bool {
         var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         return poll(&entry, 1, Int32(seconds * 1000)) > 0
     }
 
     /// One message from vpcd; nil when vpcd closed the connection.
-    func receiveMessage() throws(LinkError) -> [UInt8]? {
+    public func receiveMessage() throws(LinkError) -> [UInt8]? {
         guard let header = try read(count: 2) else { return nil }
         let length = Int(header[0]) << 8 | Int(header[1])
         if length == 0 { return [] }
@@ -78,7 +78,7 @@ final class VpcdLink {
     }
 
     /// Sends one message with its length in a single write, so it leaves in one segment.
-    func sendMessage(_ bytes: [UInt8]) throws(LinkError) {
+    public func sendMessage(_ bytes: [UInt8]) throws(LinkError) {
         let message = [UInt8(bytes.count >> 8 & 0xFF), UInt8(bytes.count & 0xFF)] + bytes
         var offset = 0
         while offset < message.count {
@@ -90,7 +90,7 @@ final class VpcdLink {
     }
 
     /// Closes the connection: vpcd reports the card removed.
-    func disconnect() {
+    public func disconnect() {
         guard fd >= 0 else { return }
         close(fd)
         fd = -1
@@ -128,7 +128,7 @@ final class VpcdLink {
     private static func errnoText() -> String { String(cString: strerror(errno)) }
     private func errnoText() -> String { Self.errnoText() }
 
-    static func monotonicSeconds() -> Double {
+    public static func monotonicSeconds() -> Double {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9

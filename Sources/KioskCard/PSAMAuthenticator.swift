@@ -1,0 +1,75 @@
+import KioskCore
+
+/// The generation-3 external authentication relayed through the terminal's PSAM in its SAM slot
+/// (docs/psam.md): the kiosk sends the card identifier to the PSAM as diversification data
+/// (INIT FOR DESCRYPT, `80 1A`), then the card's challenge padded to one 16-byte block (DES
+/// CRYPT, `80 FA`), and hands the PSAM's 16 bytes to the card. The kiosk never holds a key.
+/// Every failure of the PSAM is a `PSAMFailure`, so it is never mistaken for the citizen's card.
+public struct PSAMAuthenticator: CardAuthenticator {
+    /// The key the PSAM uses, addressed as its issuer set it up: P1 and P2 of INIT FOR DESCRYPT.
+    public struct Key: Sendable, Equatable {
+        public var usage: UInt8
+        public var version: UInt8
+
+        public init(usage: UInt8, version: UInt8) {
+            self.usage = usage
+            self.version = version
+        }
+
+        /// Usage 27 (an encryption key), version 01: what the rigs' test PSAM holds.
+        public static let standard = Key(usage: 0x27, version: 0x01)
+    }
+
+    public let reader: String
+    public let key: Key
+    /// Told the outcome of every authentication: nil when the PSAM did its part (whatever the
+    /// card then said), else the PSAM's problem. The daemon keeps the PSAM's device state with it.
+    public var onOutcome: (@Sendable (ProtectedDataProblem?) async -> Void)?
+
+    public init(reader: String, key: Key = .standard, onOutcome: (@Sendable (ProtectedDataProblem?) async -> Void)? = nil) {
+        self.reader = reader
+        self.key = key
+        self.onOutcome = onOutcome
+    }
+
+    public func cryptogram(challenge: [UInt8], cardIdentifier: [UInt8]) async throws -> [UInt8] {
+        do {
+            let result = try await Self.withPSAM(reader: reader) { psam in
+                try await psam.cryptogram(key: key, challenge: challenge, diversification: cardIdentifier)
+            }
+            await onOutcome?(nil)
+            return result
+        } catch let failure as PSAMFailure {
+            await onOutcome?(failure.problem)
+            throw failure
+        }
+    }
+
+    /// The card refused what the PSAM computed: reported as the PSAM's problem (its key does not
+    /// open this generation's cards), since the card itself read fine up to there.
+    public func cardRefused() async {
+        await onOutcome?(.keyRefused)
+    }
+
+    /// The PSAM's terminal number (EF 0016) and whether `key` is there: what `kioskctl diag`
+    /// reports. Throws PSAMFailure.
+    public static func identify(reader: String, key: Key) async throws -> (terminalNumber: String, keyPresent: Bool) {
+        try await withPSAM(reader: reader) { psam in
+            let number = try await psam.terminalNumber()
+            return (number, try await psam.hasKey(key))
+        }
+    }
+
+    /// Connects to the PSAM, runs `body`, disconnects. pcsc-lite's own errors become PSAMFailures.
+    static func withPSAM<T: Sendable>(reader: String, _ body: (PSAMApplication) async throws -> T) async throws -> T {
+        do {
+            return try await PCSCCardConnection.with(reader: reader) { connection in
+                try await body(PSAMApplication(channel: connection))
+            }
+        } catch let failure as PSAMFailure {
+            throw failure
+        } catch let error as KioskError {
+            throw PSAMFailure(.psamMissing, "the PSAM in \(reader) cannot be reached: \(error.message)")
+        }
+    }
+}

@@ -1,0 +1,63 @@
+// virtual-psam: the terminal's PSAM in its SAM slot, on the other side of pcscd's vpcd driver,
+// for tests and demos of the kiosk's generation-3 card authentication. It never imports Kiosk*
+// code: it is the independent peer.
+import Foundation
+import VirtualICC
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+Log.label = "virtual-psam"
+// SIGTERM/SIGINT end the process; the kernel closes the socket and vpcd reports the PSAM removed.
+signal(SIGTERM) { _ in _exit(0) }
+signal(SIGINT) { _ in _exit(0) }
+signal(SIGPIPE, SIG_IGN)
+
+func fail(_ message: String, code: Int32) -> Never {
+    Log.line(message)
+    exit(code)
+}
+
+let options: Options
+do {
+    options = try Options.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    if error.description == Options.usage {
+        print(Options.usage)
+        exit(0)
+    }
+    fail("\(error.description)\n\(Options.usage)", code: 64)
+}
+
+let profile: PSAMProfile
+do {
+    profile = try PSAMProfile.load(from: PSAMProfile.resolve(options.profile))
+} catch {
+    fail("profile \(options.profile): \(error)", code: 1)
+}
+
+if let identifier = options.derive {
+    guard let bytes = Hex.bytes(identifier), bytes.count == 16 else { fail("--derive needs 32 hex digits", code: 64) }
+    print(Hex.string(TestKeyDerivation.diversify(master: profile.keys[0].masterKey, data: bytes)))
+    exit(0)
+}
+
+let link: VpcdLink
+do {
+    link = try VpcdLink.open(host: options.host, port: options.port)
+} catch {
+    fail(error.description, code: 2)
+}
+
+let t0 = profile.t0 && !options.forceT1
+if !options.quiet {
+    Log.line("PSAM '\(options.profile)' connected to vpcd at \(options.host):\(options.port) (\(t0 ? "T=0" : "T=1"))")
+}
+let server = ICCServer(
+    link: link, card: VirtualPSAM(profile: profile, t0: t0, failure: options.failure),
+    faults: ICCServer<VirtualPSAM>.Faults(removeAfter: options.removeAfter, delayMilliseconds: options.delayMilliseconds),
+    quiet: options.quiet)
+exit(server.run())
