@@ -65,6 +65,28 @@ import Testing
         #expect((j["notes"] as? [String])?.contains { $0.contains("PSAM") } == true)
     }
 
+    /// Generation 1: spec 1.00, no card category or institution in EF05 (6A83), the holder's
+    /// records in another order, T=0. Read by tag, it reads whole.
+    @Test func readsAGeneration1CardWithItsOwnLayout() async throws {
+        let (out, json) = try await read("gen1", ["--json"])
+        #expect(out.exitCode == 0, "stderr: \(out.stderr)")
+        let j = try #require(json)
+        #expect(j["generation"] as? Int == 1)
+        #expect(j["nameMasked"] as? String == "刘**")
+        #expect(j["ssnMasked"] as? String == "3101**********0044")
+        #expect(j["birthDate"] as? String == "1950-03-15")
+        #expect(j["issueDate"] as? String == "2003-06-01")
+        #expect(j["idChecksumValid"] as? Bool == true)
+        #expect(j["protectedData"] is NSNull)
+    }
+
+    /// A name outside GB 2312 (禤, GBK) and outside GBK (㛃, four bytes of GB 18030).
+    @Test func readsANameOutsideGB2312() async throws {
+        let (out, json) = try await read("rare-chars", ["--json"])
+        #expect(out.exitCode == 0, "stderr: \(out.stderr)")
+        #expect(json?["nameMasked"] as? String == "禤**")
+    }
+
     @Test(arguments: [("expired", Int32(6)), ("corrupt-tlv", 6), ("non-ssc", 3)])
     func refusedCardsExitWithTheirStatusAndOneLine(profile: String, status: Int32) async throws {
         let (out, _) = try await read(profile)

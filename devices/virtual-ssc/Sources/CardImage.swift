@@ -58,15 +58,23 @@ struct CardImage {
 
     private static func ef05(_ card: Profile.Card, generation: Int) throws(InvalidProfile) -> [Record] {
         let version = card.specVersion ?? "\(generation).00"
-        let fields: [(UInt8, [UInt8])] = [
+        var fields: [(UInt8, [UInt8])] = [
             (0x01, try hex(card.cardIdentifier, field: "card.cardIdentifier", count: 16)),
-            (0x02, try ascii(card.category ?? "3", field: "card.category", count: 1)),
             (0x03, try ascii(version, field: "card.specVersion", count: 4)),
-            (0x04, try hex(card.institution, field: "card.institution", count: 12)),
             (0x05, try bcd(card.issueDate, field: "card.issueDate", digits: 8)),
             (0x06, try bcd(card.expiryDate, field: "card.expiryDate", digits: 8)),
             (0x07, try ascii(card.cardNumber, field: "card.cardNumber", count: 9)),
         ]
+        // Generation 1 has neither a card category nor an initialising institution (6A83).
+        if generation >= 2 || card.category != nil {
+            fields.append((0x02, try ascii(card.category ?? "3", field: "card.category", count: 1)))
+        }
+        if let institution = card.institution {
+            fields.append((0x04, try hex(institution, field: "card.institution", count: 12)))
+        } else if generation >= 2 {
+            throw InvalidProfile(description: "card.institution (24 hex digits) is required from generation 2 on")
+        }
+        fields.sort { $0.0 < $1.0 }
         return fields.map { Record(tag: $0.0, bytes: [$0.0, UInt8($0.1.count)] + $0.1) }
     }
 

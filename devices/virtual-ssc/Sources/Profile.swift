@@ -7,7 +7,8 @@ struct Profile: Decodable {
         var cardIdentifier: String
         var category: String?
         var specVersion: String?
-        var institution: String
+        /// Absent on generation 1 cards (no record 04).
+        var institution: String?
         var issueDate: String
         var expiryDate: String
         var cardNumber: String

@@ -122,8 +122,9 @@ struct VirtualCard: VirtualICC {
         // On gen 3 all of EF06 is protected, so even a missing record answers 6982.
         if isLocked(file, tag: nil) { return .securityNotSatisfied }
         let records = image.files[file] ?? []
+        // EF05's record numbers are its tags (generation 1 lacks 02 and 04, so not positions).
         let record =
-            byNumber
+            byNumber && file != .ef05
             ? (Int(command.p1) <= records.count ? records[Int(command.p1) - 1] : nil)
             : records.first { $0.tag == command.p1 }
         guard let record else { return .recordNotFound }

@@ -1,10 +1,10 @@
 import Foundation
 import Testing
 
-/// A generation-3 citizen at a kiosk with a PSAM: kioskd in a real terminal, the card in the
-/// card slot and devices/virtual-psam in the SAM slot of the test's own pcscd, the reference hub,
-/// the rigs' printers.
-@Suite(.tags(.integration), .timeLimit(.minutes(3))) struct PSAMEndToEndTests {
+/// Every card generation at a kiosk: a generation-3 citizen with the PSAM in its SAM slot (the
+/// test's own pcscd, devices/virtual-psam) and without it, and a name outside GB 2312; kioskd in
+/// a real terminal, the reference hub, the rigs' printers.
+@Suite(.tags(.integration), .timeLimit(.minutes(3))) struct CardGenerationsEndToEndTests {
     /// The PSAM opens the card: the menu greets the holder by masked name, every hub service is
     /// there, and the certificate prints with the masked holder.
     @Test func aGeneration3CardWithThePSAMGetsEveryServiceAndACertificate() async throws {
@@ -57,6 +57,26 @@ import Testing
             let reads = try await kiosk.journalRecords().filter { $0["kind"] as? String == "card-read" }
             #expect((reads.first?["payload"] as? [String: Any])?["protectedData"] as? String == "psam-missing", "\(reads)")
             #expect(try await kiosk.journalVerifies())
+        }
+    }
+
+    /// A citizen whose name is outside GB 2312: the masked name on the menu and on the printed
+    /// certificate keeps its rare surname (禤), drawn by the terminal and by the certificate's font.
+    @Test func aNameOutsideGB2312IsShownAndPrinted() async throws {
+        try await KioskEndToEnd.run { kiosk in
+            let card = try kiosk.insert("rare-chars")
+            let menu = try await kiosk.screen(contains: "请选择要办理的业务")
+            #expect(menu.contains("禤**"), "\(menu)")
+            try await kiosk.press("1")
+            let preview = try await kiosk.screen(contains: "验证码：")
+            #expect(preview.contains("禤**"), "\(preview)")
+            let code = try #require(CitizenFlowEndToEndTests.verificationCode(on: preview))
+            try await kiosk.press("Enter")
+            _ = try await kiosk.screen(contains: "服务评价", timeout: .seconds(40))
+            await card.remove()
+            let pdf = try #require(try await KioskEndToEnd.printedPDF(containing: code), "no PDF with code \(code)")
+            #expect(pdf.contains("禤**"), "the certificate lost the surname: \(pdf.prefix(400))")
+            #expect(!pdf.contains("㛃"), "masked: only the surname shows")
         }
     }
 }
