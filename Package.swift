@@ -34,6 +34,7 @@ let package = Package(
         .executable(name: "kioskd", targets: ["kioskd"]),
         .executable(name: "kioskctl", targets: ["kioskctl"]),
         .executable(name: "kiosk-render", targets: ["kiosk-render"]),
+        .executable(name: "kiosk-camera", targets: ["kiosk-camera"]),
         .executable(name: "kiosk-hub-sim", targets: ["kiosk-hub-sim"]),
         .executable(name: "virtual-ssc", targets: ["virtual-ssc"]),
         .executable(name: "virtual-psam", targets: ["virtual-psam"]),
@@ -66,6 +67,10 @@ let package = Package(
         .systemLibrary(
             name: "CPangoCairo", path: "Sources/CPangoCairo", pkgConfig: "pangocairo",
             providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
+        // GStreamer, for kiosk-camera only: kioskd never loads it.
+        .systemLibrary(
+            name: "CGStreamer", path: "Sources/CGStreamer", pkgConfig: "gstreamer-app-1.0",
+            providers: [.apt(["libgstreamer1.0-dev", "libgstreamer-plugins-base1.0-dev"])]),
         .systemLibrary(
             name: "CQREncode", path: "Sources/CQREncode", pkgConfig: "libqrencode",
             providers: [.apt(["libqrencode-dev"])]),
@@ -117,7 +122,12 @@ let package = Package(
             ], exclude: ["README.md"], swiftSettings: strict),
         .target(name: "KioskConsole", dependencies: ["KioskCore", "CSystemShims"], exclude: ["README.md"], swiftSettings: strict),
         // The camera: face frames in memory only.
-        .target(name: "KioskCamera", dependencies: ["KioskCore"], exclude: ["README.md"], swiftSettings: strict),
+        .target(
+            name: "KioskCamera",
+            dependencies: [
+                "KioskCore", .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ], exclude: ["README.md"], swiftSettings: strict),
 
         // Shared by kioskd and kioskctl: configuration, the control socket's wire, diagnostics.
         // Site file and kiosk-config files, effective configuration, signed bundles and their history.
@@ -142,7 +152,7 @@ let package = Package(
         .target(
             name: "KioskDiagnostics",
             dependencies: [
-                "KioskCore", "KioskCard", "KioskPrint", "KioskHub", "KioskStore", "CSystemShims",
+                "KioskCore", "KioskCard", "KioskPrint", "KioskHub", "KioskStore", "KioskCamera", "CSystemShims",
                 .product(name: "Logging", package: "swift-log"),
             ], swiftSettings: strict),
 
@@ -199,6 +209,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], exclude: ["kioskd.order"], swiftSettings: strict, linkerSettings: kioskdReleaseLink),
         .executableTarget(name: "kiosk-render", dependencies: ["KioskRender"], swiftSettings: strict),
+        .executableTarget(name: "kiosk-camera", dependencies: ["CGStreamer"], swiftSettings: strict),
         .executableTarget(
             name: "kioskctl",
             dependencies: [
@@ -287,7 +298,7 @@ let package = Package(
             name: "KioskIntegrationTests",
             dependencies: [
                 "KioskCore", "KioskCard", "KioskPrint", "KioskRender", "KioskHub", "KioskDaemon", "KioskHubSim", "KioskTesting",
-                "KioskConfig", "KioskControl",
+                "KioskConfig", "KioskControl", "KioskCamera",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -7,7 +7,11 @@ import KioskCore
 public enum PCSCRawReplay {
     /// Replays `commands` on the card in `reader`; returns the number of response bytes
     /// (so the work cannot be optimised away). Blocking: call it off the cooperative pool.
-    public static func run(reader: String, commands: [[UInt8]]) -> Int {
+    /// With `psam`, the generation-3 authentication is relayed as kioskd does it, as plainly as
+    /// it can be: the card's challenge is kept, and before EXTERNAL AUTHENTICATE the PSAM gets
+    /// `initCommand` (INIT FOR DESCRYPT) and DES CRYPT over the challenge (GET RESPONSE on
+    /// 61xx); its answer replaces the recorded cryptogram.
+    public static func run(reader: String, commands: [[UInt8]], psam: (reader: String, initCommand: [UInt8])? = nil) -> Int {
         var context: SCARDCONTEXT = 0
         guard SCardEstablishContext(DWORD(SCARD_SCOPE_SYSTEM), nil, nil, &context) == 0 else { return -1 }
         defer { SCardReleaseContext(context) }
@@ -19,13 +23,41 @@ public enum PCSCRawReplay {
         var pci = proto == DWORD(SCARD_PROTOCOL_T1) ? g_rgSCardT1Pci : g_rgSCardT0Pci
         var total = 0
         var response = [UInt8](repeating: 0, count: 260)
-        for command in commands {
+        var challenge: [UInt8] = []
+        for recorded in commands {
+            var command = recorded
+            if let psam, command.count > 1, command[1] == 0x82 {
+                guard let cryptogram = relay(context, psam.reader, psam.initCommand, challenge) else { return -1 }
+                command = Array(command.prefix(5)) + cryptogram
+            }
             var length = DWORD(response.count)
             let rv = command.withUnsafeBufferPointer { SCardTransmit(card, &pci, $0.baseAddress, DWORD($0.count), nil, &response, &length) }
             guard rv == 0 else { return -1 }
+            if command.count > 1, command[1] == 0x84, length >= 10 { challenge = Array(response[0..<8]) }
             total += Int(length)
         }
         return total
+    }
+
+    /// The PSAM's part: connect, INIT FOR DESCRYPT, DES CRYPT (and GET RESPONSE), disconnect.
+    private static func relay(_ context: SCARDCONTEXT, _ reader: String, _ initCommand: [UInt8], _ challenge: [UInt8]) -> [UInt8]? {
+        var psam: SCARDHANDLE = 0
+        var proto: DWORD = 0
+        guard SCardConnect(context, reader, DWORD(SCARD_SHARE_SHARED), DWORD(SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1), &psam, &proto) == 0
+        else { return nil }
+        defer { SCardDisconnect(psam, DWORD(SCARD_LEAVE_CARD)) }
+        var pci = proto == DWORD(SCARD_PROTOCOL_T1) ? g_rgSCardT1Pci : g_rgSCardT0Pci
+        var response = [UInt8](repeating: 0, count: 260)
+        func send(_ command: [UInt8]) -> Int? {
+            var length = DWORD(response.count)
+            let rv = command.withUnsafeBufferPointer { SCardTransmit(psam, &pci, $0.baseAddress, DWORD($0.count), nil, &response, &length) }
+            return rv == 0 ? Int(length) : nil
+        }
+        guard send(initCommand) != nil else { return nil }
+        guard var length = send([0x80, 0xFA, 0x00, 0x00, 0x10] + challenge + [UInt8](repeating: 0, count: 8) + [0x10]) else { return nil }
+        if length == 2, response[0] == 0x61, let fetched = send([0x00, 0xC0, 0x00, 0x00, response[1]]) { length = fetched }
+        guard length == 18 else { return nil }
+        return Array(response[0..<16])
     }
 }
 

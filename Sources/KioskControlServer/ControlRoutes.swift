@@ -55,19 +55,21 @@ public struct ControlRoutes<Context: PeerIdentifyingContext>: Sendable {
             try await guarded(context, [.technician]) { peer in
                 let testPage = request.uri.queryParameters.get("testPage") == "1"
                 let testRead = request.uri.queryParameters.get("testRead") == "1"
-                if testRead, await control.maintenance.on == false {
-                    // The citizen's session owns the reader; a technician's card goes in only
-                    // while the kiosk is out of service.
-                    return problem(.conflict, "a test read needs maintenance mode first (kioskctl maintenance on --reason TEXT)")
+                let testCamera = request.uri.queryParameters.get("testCamera") == "1"
+                if testRead || testCamera, await control.maintenance.on == false {
+                    // The citizen's session owns the reader and the camera; a technician tests
+                    // them only while the kiosk is out of service.
+                    return problem(
+                        .conflict, "a test read or capture needs maintenance mode first (kioskctl maintenance on --reason TEXT)")
                 }
-                if testPage || testRead {
-                    try await journal(.diagnostics(testPage: testPage, testRead: testRead, uid: peer.uid))
+                if testPage || testRead || testCamera {
+                    try await journal(.diagnostics(testPage: testPage, testRead: testRead, testCamera: testCamera, uid: peer.uid))
                 }
                 let configuration = await control.configuration ?? settings.site
                 let results = await settings.diagnose(
                     configuration,
                     DiagnosticOptions(
-                        testPage: testPage, testRead: testRead, ttyPath: settings.ttyPath, cupsServer: nil,
+                        testPage: testPage, testRead: testRead, testCamera: testCamera, ttyPath: settings.ttyPath, cupsServer: nil,
                         renderExecutable: settings.renderExecutable))
                 return try json(results)
             }

@@ -7,18 +7,21 @@ public protocol FaceCamera: Sendable {
 /// One JPEG frame, owned by exactly one holder, zeroed by `wipe()` (and on deinit).
 public final class FaceFrame: @unchecked Sendable {
     public private(set) var jpeg: [UInt8]
+    /// True once `wipe()` ran: `jpeg` then holds only zeros, in the very storage the frame was in
+    /// (kept, not freed, so the zeroing can be checked and no copy is left in a freed block).
+    public private(set) var isWiped = false
 
     public init(jpeg: [UInt8]) {
         self.jpeg = jpeg
     }
 
-    /// Overwrites the bytes in place, then drops them.
+    /// Overwrites the bytes in place.
     public func wipe() {
-        for i in jpeg.indices { jpeg[i] = 0 }
-        jpeg.removeAll()
+        jpeg.withUnsafeMutableBufferPointer { bytes in
+            for i in bytes.indices { bytes[i] = 0 }
+        }
+        isWiped = true
     }
-
-    public var isWiped: Bool { jpeg.isEmpty }
 
     deinit { wipe() }
 }

@@ -12,10 +12,12 @@ extension JournalEntry {
     }
 
     /// A technician ran diagnostics that touch a device (a test page, a test read).
-    public static func diagnostics(testPage: Bool, testRead: Bool, uid: UInt32) -> JournalEntry {
-        JournalEntry(
-            kind: .maintenance,
-            payload: ["action": .string("diag"), "testPage": .bool(testPage), "testRead": .bool(testRead), "uid": .int(Int(uid))])
+    public static func diagnostics(testPage: Bool, testRead: Bool, testCamera: Bool = false, uid: UInt32) -> JournalEntry {
+        var payload: [String: JournalValue] = [
+            "action": .string("diag"), "testPage": .bool(testPage), "testRead": .bool(testRead), "uid": .int(Int(uid)),
+        ]
+        if testCamera { payload["testCamera"] = .bool(true) }
+        return JournalEntry(kind: .maintenance, payload: payload)
     }
 
     /// What became of a configuration bundle from `source` ("hub", "kioskctl").

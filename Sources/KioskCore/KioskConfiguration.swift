@@ -79,10 +79,13 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
     }
 
     public struct Camera: Sendable, Equatable, Codable {
-        /// Folder of JPEG frames for FileFaceCamera (demo, tests); empty: no camera.
+        /// A GStreamer pipeline description ending where JPEG frames come out, e.g.
+        /// `v4l2src device=/dev/video0 ! videoconvert ! jpegenc`; run by kiosk-camera. Wins over `folder`.
+        public var pipeline: String = ""
+        /// Folder of JPEG frames for FileFaceCamera (demo, tests); empty with no pipeline: no camera.
         public var folder: String = ""
         public init() {}
-        enum CodingKeys: String, CodingKey, CaseIterable { case folder }
+        enum CodingKeys: String, CodingKey, CaseIterable { case pipeline, folder }
     }
 
     public struct Control: Sendable, Equatable, Codable {
@@ -322,6 +325,7 @@ extension KioskConfiguration.Files {
 extension KioskConfiguration.Camera {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        pipeline = try c.decodeIfPresent(String.self, forKey: .pipeline) ?? pipeline
         folder = try c.decodeIfPresent(String.self, forKey: .folder) ?? folder
     }
 }

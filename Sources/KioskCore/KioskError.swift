@@ -32,6 +32,8 @@ public struct KioskError: Error, Sendable, Equatable, CustomStringConvertible {
         case timeout
         /// Anything the caller passed that cannot be used.
         case invalidInput
+        /// The camera cannot capture: none, its pipeline fails, it stops mid-capture, a frame is not a JPEG.
+        case camera
     }
 
     public var code: Code

@@ -192,6 +192,10 @@ extension SessionMachine {
         case .face:
             pending[id] = nil
             guard session != nil else { return }
+            // Frames taken but not delivered are wiped all the same: the journal says so either way.
+            if case .faceRunning(_, .uploading) = phase {
+                journal(.faceWipe, payload: ["frames": .string("zeroed-after-failed-upload")])
+            }
             phase = .serviceFailed(.pensionQualification, problem(failure))
             journal(
                 .serviceOutcome,
@@ -210,6 +214,7 @@ extension SessionMachine {
             switch e.code {
             case .hubUnavailable, .timeout: return .hubUnavailable
             case .printer, .cupsUnavailable: return .printerUnavailable(.receipt)
+            case .camera: return .faceFailed("camera")
             default: return .other(e.code.rawValue)
             }
         }

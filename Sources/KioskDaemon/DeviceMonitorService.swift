@@ -52,7 +52,12 @@ struct DeviceMonitorService: Service {
         } else {
             await monitor.observe(.store, .ok)
         }
-        if !configuration.camera.folder.isEmpty {
+        if let device = Self.cameraDevice(configuration.camera.pipeline) {
+            // The pipeline runs only while a citizen is verified; between them, its device node
+            // is what can be watched (a camera unplugged takes it away).
+            let present = FileManager.default.fileExists(atPath: device)
+            await monitor.observe(.camera, present ? .ok : .failed, reasons: present ? [] : ["gone"])
+        } else if configuration.camera.pipeline.isEmpty, !configuration.camera.folder.isEmpty {
             var isFolder: ObjCBool = false
             let present = FileManager.default.fileExists(atPath: configuration.camera.folder, isDirectory: &isFolder) && isFolder.boolValue
             await monitor.observe(.camera, present ? .ok : .failed, reasons: present ? [] : ["gone"])
@@ -77,5 +82,10 @@ struct DeviceMonitorService: Service {
             await monitor.observe(.cardReader, .failed, reasons: ["no-service"])
             if !psam.isEmpty { await monitor.observe(.psam, .failed, reasons: ["no-service"]) }
         }
+    }
+
+    /// The device a pipeline's source opens (`device=/dev/video0`), if it names one.
+    static func cameraDevice(_ pipeline: String) -> String? {
+        pipeline.split(separator: " ").first { $0.hasPrefix("device=/dev/") }.map { String($0.dropFirst("device=".count)) }
     }
 }

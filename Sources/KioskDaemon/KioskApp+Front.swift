@@ -160,7 +160,7 @@ extension KioskApp {
             cardSlot: PCSCCardSlot(
                 readerName: configuration.card.reader.isEmpty ? nil : configuration.card.reader,
                 authenticator: psamAuthenticator(configuration.card, monitor: monitor)),
-            camera: configuration.camera.folder.isEmpty ? nil : FileFaceCamera(folder: configuration.camera.folder),
+            camera: faceCamera(configuration.camera),
             clock: SystemClock(),
             media: [.receipt: templates.receipt.media, .certificate: templates.certificate.media], metrics: metrics)
         return (environment, files)
@@ -174,5 +174,12 @@ extension KioskApp {
         return PSAMAuthenticator(
             reader: card.psamReader, key: PSAMAuthenticator.Key(usage: key.usage, version: key.version),
             onOutcome: { problem in await monitor.notePSAMAuthentication(problem) })
+    }
+
+    /// The camera as configured: a GStreamer pipeline (kiosk-camera), else a folder of frames
+    /// (demo, tests), else none.
+    static func faceCamera(_ camera: KioskConfiguration.Camera) -> (any FaceCamera)? {
+        if !camera.pipeline.isEmpty { return GStreamerFaceCamera(pipeline: camera.pipeline) }
+        return camera.folder.isEmpty ? nil : FileFaceCamera(folder: camera.folder)
     }
 }

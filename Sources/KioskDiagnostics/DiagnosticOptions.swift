@@ -5,6 +5,8 @@ public struct DiagnosticOptions: Sendable, Equatable {
     public var testPage: Bool
     /// Read the card in the slot, if there is one, and report only its generation and ATR.
     public var testRead: Bool
+    /// Take one frame with the camera and report its size and time (the frame is wiped).
+    public var testCamera: Bool
     /// The citizen's terminal (kioskd --tty); nil checks that standard output is a terminal.
     public var ttyPath: String?
     /// cupsd as host:port or a socket path; nil uses the CUPS client default (CUPS_SERVER,
@@ -16,10 +18,12 @@ public struct DiagnosticOptions: Sendable, Equatable {
     public var renderExecutable: String?
 
     public init(
-        testPage: Bool = false, testRead: Bool = false, ttyPath: String? = nil, cupsServer: String? = nil, renderExecutable: String? = nil
+        testPage: Bool = false, testRead: Bool = false, testCamera: Bool = false, ttyPath: String? = nil, cupsServer: String? = nil,
+        renderExecutable: String? = nil
     ) {
         self.testPage = testPage
         self.testRead = testRead
+        self.testCamera = testCamera
         self.ttyPath = ttyPath
         self.cupsServer = cupsServer
         self.renderExecutable = renderExecutable

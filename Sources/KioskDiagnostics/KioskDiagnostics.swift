@@ -9,7 +9,7 @@ import KioskCore
 /// `kioskctl diag` and the control socket's `GET /v1/diag`: every check a technician needs, each
 /// independent of the others, each ending in results (a check never throws; what failed is a
 /// result that says so and who acts). The families run side by side; the list comes back in a
-/// fixed order: card, printers, hub, store, terminal.
+/// fixed order: card, printers, hub, store, camera, terminal.
 public enum KioskDiagnostics {
     public static func run(configuration: KioskConfiguration, options: DiagnosticOptions) async -> [DiagnosticResult] {
         if let server = options.cupsServer, !server.isEmpty {
@@ -21,8 +21,9 @@ public enum KioskDiagnostics {
         async let printers = printerChecks(configuration, options)
         async let hub = hubChecks(configuration)
         async let store = storeChecks(configuration)
+        async let camera = cameraCheck(configuration.camera, testCapture: options.testCamera)
         let terminal = terminalCheck(ttyPath: options.ttyPath)
-        return await card + printers + hub + store + [terminal]
+        return await card + printers + hub + store + [camera, terminal]
     }
 
     /// A result from a judgement: the detail is what was seen, the judgement says the rest.

@@ -21,6 +21,7 @@ struct DiagCommand: AsyncParsableCommand {
     @Flag(help: "Run the checks here instead of asking kioskd.") var direct = false
     @Flag(help: "Print a test page on each printer that is ready.") var testPage = false
     @Flag(help: "Read the card in the slot (only its generation and ATR are shown).") var testRead = false
+    @Flag(help: "Take one frame with the camera (its size and time are shown; the frame is wiped).") var testCamera = false
     @Option(help: "With --direct: the citizen's terminal to check (default: this one).") var tty: String?
 
     func run() async throws {
@@ -44,7 +45,8 @@ struct DiagCommand: AsyncParsableCommand {
     private func runDirect() async throws -> [DiagnosticResult] {
         let configuration = try loadConfiguration()
         return await KioskDiagnostics.run(
-            configuration: configuration, options: DiagnosticOptions(testPage: testPage, testRead: testRead, ttyPath: tty))
+            configuration: configuration,
+            options: DiagnosticOptions(testPage: testPage, testRead: testRead, testCamera: testCamera, ttyPath: tty))
     }
 
     private func askDaemon() async throws -> [DiagnosticResult] {
@@ -52,6 +54,7 @@ struct DiagCommand: AsyncParsableCommand {
         var query: [String] = []
         if testPage { query.append("testPage=1") }
         if testRead { query.append("testRead=1") }
+        if testCamera { query.append("testCamera=1") }
         let path = "/v1/diag" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
         let answer: (status: Int, body: Data)
         do {

@@ -21,7 +21,7 @@ import Testing
     /// Writes a site configuration into `folder` and returns its path.
     static func writeConfig(
         in folder: URL, hub: String = deadHub, reader: String = "Virtual PCD 00 00", psamReader: String = "",
-        certificate: String = "kiosk-a4", store: String? = nil
+        certificate: String = "kiosk-a4", store: String? = nil, cameraPipeline: String = ""
     ) throws -> String {
         let path = folder.appendingPathComponent("kiosk-\(UUID().uuidString.prefix(6)).yaml").path
         try """
@@ -39,6 +39,8 @@ import Testing
           path: \(store ?? folder.appendingPathComponent("kiosk.sqlite").path)
         files:
           directory: \(Rigs.repo.appendingPathComponent("kiosk-config").path)
+        camera:
+          pipeline: "\(cameraPipeline)"
 
         """.write(toFile: path, atomically: true, encoding: .utf8)
         return path

@@ -22,7 +22,7 @@ struct KioskEndToEnd: Sendable {
     /// started again on the same store, in the same terminal.
     static func run(
         certificatePrinter: String = "kiosk-a4", sessionYAML: String = "", pollSeconds: Double = 0, metricsListen: String = "",
-        metricsAllow: [String] = [], restartedWhenKilled: Bool = false, psam: Bool = false,
+        metricsAllow: [String] = [], restartedWhenKilled: Bool = false, psam: Bool = false, cameraPipeline: String = "",
         _ body: @Sendable (KioskEndToEnd) async throws -> Void
     ) async throws {
         let seed = Rigs.repo.appendingPathComponent("devices/hub-seed/citizens.json").path
@@ -50,6 +50,7 @@ struct KioskEndToEnd: Sendable {
               directory: \(Rigs.repo.appendingPathComponent("kiosk-config").path)
             camera:
               folder: \(Rigs.repo.appendingPathComponent("devices/camera").path)
+              pipeline: "\(cameraPipeline)"
             control:
               socket: \(dir.path)/control.sock
             metrics:
