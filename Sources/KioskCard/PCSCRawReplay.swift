@@ -11,7 +11,7 @@ public enum PCSCRawReplay {
     /// it can be: the card's challenge is kept, and before EXTERNAL AUTHENTICATE the PSAM gets
     /// `initCommand` (INIT FOR DESCRYPT) and DES CRYPT over the challenge (GET RESPONSE on
     /// 61xx); its answer replaces the recorded cryptogram.
-    public static func run(reader: String, commands: [[UInt8]], psam: (reader: String, initCommand: [UInt8])? = nil) -> Int {
+    public static func run(reader: String, commands: [[UInt8]], psam: (link: RawPSAM, initCommand: [UInt8])? = nil) -> Int {
         var context: SCARDCONTEXT = 0
         guard SCardEstablishContext(DWORD(SCARD_SCOPE_SYSTEM), nil, nil, &context) == 0 else { return -1 }
         defer { SCardReleaseContext(context) }
@@ -27,7 +27,7 @@ public enum PCSCRawReplay {
         for recorded in commands {
             var command = recorded
             if let psam, command.count > 1, command[1] == 0x82 {
-                guard let cryptogram = relay(context, psam.reader, psam.initCommand, challenge) else { return -1 }
+                guard let cryptogram = psam.link.relay(psam.initCommand, challenge) else { return -1 }
                 command = Array(command.prefix(5)) + cryptogram
             }
             var length = DWORD(response.count)
@@ -38,21 +38,39 @@ public enum PCSCRawReplay {
         }
         return total
     }
+}
 
-    /// The PSAM's part: connect, INIT FOR DESCRYPT, DES CRYPT (and GET RESPONSE), disconnect.
-    private static func relay(_ context: SCARDCONTEXT, _ reader: String, _ initCommand: [UInt8], _ challenge: [UInt8]) -> [UInt8]? {
-        var psam: SCARDHANDLE = 0
+/// The raw baseline's PSAM: one context and one connection for the whole run, as kioskd keeps its
+/// own; INIT FOR DESCRYPT, DES CRYPT (and GET RESPONSE) for each card. Used from one thread at a time.
+public final class RawPSAM: @unchecked Sendable {
+    private var context: SCARDCONTEXT = 0
+    private var handle: SCARDHANDLE = 0
+    private var pci: SCARD_IO_REQUEST
+    private var response = [UInt8](repeating: 0, count: 260)
+
+    public init?(reader: String) {
         var proto: DWORD = 0
-        guard SCardConnect(context, reader, DWORD(SCARD_SHARE_SHARED), DWORD(SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1), &psam, &proto) == 0
-        else { return nil }
-        defer { SCardDisconnect(psam, DWORD(SCARD_LEAVE_CARD)) }
-        var pci = proto == DWORD(SCARD_PROTOCOL_T1) ? g_rgSCardT1Pci : g_rgSCardT0Pci
-        var response = [UInt8](repeating: 0, count: 260)
-        func send(_ command: [UInt8]) -> Int? {
-            var length = DWORD(response.count)
-            let rv = command.withUnsafeBufferPointer { SCardTransmit(psam, &pci, $0.baseAddress, DWORD($0.count), nil, &response, &length) }
-            return rv == 0 ? Int(length) : nil
+        guard SCardEstablishContext(DWORD(SCARD_SCOPE_SYSTEM), nil, nil, &context) == 0 else { return nil }
+        guard SCardConnect(context, reader, DWORD(SCARD_SHARE_SHARED), DWORD(SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1), &handle, &proto) == 0
+        else {
+            SCardReleaseContext(context)
+            return nil
         }
+        pci = proto == DWORD(SCARD_PROTOCOL_T1) ? g_rgSCardT1Pci : g_rgSCardT0Pci
+    }
+
+    deinit {
+        SCardDisconnect(handle, DWORD(SCARD_LEAVE_CARD))
+        SCardReleaseContext(context)
+    }
+
+    private func send(_ command: [UInt8]) -> Int? {
+        var length = DWORD(response.count)
+        let rv = command.withUnsafeBufferPointer { SCardTransmit(handle, &pci, $0.baseAddress, DWORD($0.count), nil, &response, &length) }
+        return rv == 0 ? Int(length) : nil
+    }
+
+    func relay(_ initCommand: [UInt8], _ challenge: [UInt8]) -> [UInt8]? {
         guard send(initCommand) != nil else { return nil }
         guard var length = send([0x80, 0xFA, 0x00, 0x00, 0x10] + challenge + [UInt8](repeating: 0, count: 8) + [0x10]) else { return nil }
         if length == 2, response[0] == 0x61, let fetched = send([0x00, 0xC0, 0x00, 0x00, response[1]]) { length = fetched }

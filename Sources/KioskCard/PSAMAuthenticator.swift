@@ -25,17 +25,33 @@ public struct PSAMAuthenticator: CardAuthenticator {
     /// Told the outcome of every authentication: nil when the PSAM did its part (whatever the
     /// card then said), else the PSAM's problem. The daemon keeps the PSAM's device state with it.
     public var onOutcome: (@Sendable (ProtectedDataProblem?) async -> Void)?
+    /// The daemon's: one connection to the PSAM kept from citizen to citizen (the PSAM stays in
+    /// its slot all day), instead of a pcsc-lite context and connection for each card.
+    private let link: PSAMLink?
 
-    public init(reader: String, key: Key = .standard, onOutcome: (@Sendable (ProtectedDataProblem?) async -> Void)? = nil) {
+    /// `keepsConnection` for a long-lived process (kioskd); a tool that exits right after (kioskctl)
+    /// connects for each authentication, so no pcsc-lite handle is open when it exits.
+    public init(
+        reader: String, key: Key = .standard, keepsConnection: Bool = false,
+        onOutcome: (@Sendable (ProtectedDataProblem?) async -> Void)? = nil
+    ) {
         self.reader = reader
         self.key = key
         self.onOutcome = onOutcome
+        link = keepsConnection ? PSAMLink(reader: reader) : nil
     }
 
     public func cryptogram(challenge: [UInt8], cardIdentifier: [UInt8]) async throws -> [UInt8] {
+        let key = key
         do {
-            let result = try await Self.withPSAM(reader: reader) { psam in
+            let compute: @Sendable (PSAMApplication) async throws -> [UInt8] = { psam in
                 try await psam.cryptogram(key: key, challenge: challenge, diversification: cardIdentifier)
+            }
+            let result: [UInt8]
+            if let link {
+                result = try await link.run(compute)
+            } else {
+                result = try await Self.withPSAM(reader: reader, compute)
             }
             await onOutcome?(nil)
             return result

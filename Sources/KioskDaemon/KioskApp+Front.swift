@@ -172,7 +172,7 @@ extension KioskApp {
         guard !card.psamReader.isEmpty else { return nil }
         let key = card.psamKeyBytes
         return PSAMAuthenticator(
-            reader: card.psamReader, key: PSAMAuthenticator.Key(usage: key.usage, version: key.version),
+            reader: card.psamReader, key: PSAMAuthenticator.Key(usage: key.usage, version: key.version), keepsConnection: true,
             onOutcome: { problem in await monitor.notePSAMAuthentication(problem) })
     }
 

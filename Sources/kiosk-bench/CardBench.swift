@@ -25,7 +25,8 @@ struct CardBench: AsyncParsableCommand {
                 break
             }
         }
-        let authenticator = psamReader.map { PSAMAuthenticator(reader: $0) }
+        // As kioskd holds it: one connection to the PSAM for the whole run.
+        let authenticator = psamReader.map { PSAMAuthenticator(reader: $0, keepsConnection: true) }
         // The first read, straight from the card-present event.
         let first = try await PCSCCardReader(readerName: reader, authenticator: authenticator).read(
             reader: reader, atr: atr, since: eventAt)
@@ -38,8 +39,12 @@ struct CardBench: AsyncParsableCommand {
         let commands = await recorder.commands
         await connection.disconnect()
         let key = PSAMAuthenticator.Key.standard
-        let relay = psamReader.map {
-            (reader: $0, initCommand: [0x80, 0x1A, key.usage, key.version, 0x10] + first.result.card.cardIdentifier)
+        var relay: (link: RawPSAM, initCommand: [UInt8])?
+        if let psamReader {
+            guard let link = RawPSAM(reader: psamReader) else {
+                throw ValidationError("the raw loop cannot reach the PSAM in \(psamReader)")
+            }
+            relay = (link, [0x80, 0x1A, key.usage, key.version, 0x10] + first.result.card.cardIdentifier)
         }
 
         let ours = PCSCCardReader(readerName: reader, authenticator: authenticator)
@@ -76,7 +81,7 @@ struct CardBench: AsyncParsableCommand {
         return reading.elapsed.milliseconds
     }
 
-    private func timeRaw(commands: [[UInt8]], psam: (reader: String, initCommand: [UInt8])?) async throws -> Double {
+    private func timeRaw(commands: [[UInt8]], psam: (link: RawPSAM, initCommand: [UInt8])?) async throws -> Double {
         let name = reader
         return try await withCheckedThrowingContinuation { continuation in
             // A thread of its own, as our reader uses: the blocking calls stay off the pool.

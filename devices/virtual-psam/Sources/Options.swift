@@ -1,6 +1,8 @@
 // Command line of virtual-psam. Hand-parsed, as virtual-ssc's: the PSAM must not depend on the
 // daemon's packages, and the options are few.
 
+import VirtualICC
+
 struct Options {
     var profile = "psam"
     var host = "127.0.0.1"
@@ -23,43 +25,30 @@ struct Options {
           --derive prints the 16-byte key a generation-3 test card with that identifier holds.
         """
 
-    struct UsageError: Error, CustomStringConvertible {
-        var description: String
-    }
-
     static func parse(_ arguments: [String]) throws(UsageError) -> Options {
         var options = Options()
-        var rest = arguments[...]
-        func value(_ flag: String) throws(UsageError) -> String {
-            guard let next = rest.popFirst() else { throw UsageError(description: "\(flag) needs a value") }
-            return next
-        }
-        func number(_ flag: String) throws(UsageError) -> Int {
-            let text = try value(flag)
-            guard let n = Int(text), n >= 0 else { throw UsageError(description: "\(flag) needs a number >= 0, got '\(text)'") }
-            return n
-        }
-        while let argument = rest.popFirst() {
+        var rest = ArgumentCursor(arguments)
+        while let argument = rest.next() {
             switch argument {
-            case "--profile": options.profile = try value(argument)
-            case "--host": options.host = try value(argument)
+            case "--profile": options.profile = try rest.value(argument)
+            case "--host": options.host = try rest.value(argument)
             case "--port":
-                let n = try number(argument)
-                guard n > 0, n < 65536 else { throw UsageError(description: "--port needs 1-65535") }
+                let n = try rest.number(argument)
+                guard n > 0, n < 65536 else { throw UsageError("--port needs 1-65535") }
                 options.port = UInt16(n)
-            case "--remove-after": options.removeAfter = try number(argument)
-            case "--delay-ms": options.delayMilliseconds = try number(argument)
+            case "--remove-after": options.removeAfter = try rest.number(argument)
+            case "--delay-ms": options.delayMilliseconds = try rest.number(argument)
             case "--fail":
-                let text = try value(argument)
+                let text = try rest.value(argument)
                 guard text.count == 4, let sw = UInt16(text, radix: 16) else {
-                    throw UsageError(description: "--fail needs a status word in hex, e.g. 6581")
+                    throw UsageError("--fail needs a status word in hex, e.g. 6581")
                 }
                 options.failure = sw
             case "--t1": options.forceT1 = true
             case "--quiet": options.quiet = true
-            case "--derive": options.derive = try value(argument)
-            case "-h", "--help": throw UsageError(description: usage)
-            default: throw UsageError(description: "unknown argument '\(argument)'")
+            case "--derive": options.derive = try rest.value(argument)
+            case "-h", "--help": throw UsageError(usage)
+            default: throw UsageError("unknown argument '\(argument)'")
             }
         }
         return options

@@ -1,6 +1,8 @@
 // Command line of virtual-ssc. Hand-parsed: the card must not depend on the daemon's packages,
 // and the options are few.
 
+import VirtualICC
+
 struct Options {
     var profile: String = ""
     var host: String = "127.0.0.1"
@@ -23,48 +25,34 @@ struct Options {
           ./devices/virtual-ssc/profiles, then devices/virtual-ssc/profiles above the executable.
         """
 
-    struct UsageError: Error, CustomStringConvertible {
-        var description: String
-    }
-
     static func parse(_ arguments: [String]) throws(UsageError) -> Options {
         var options = Options()
-        var rest = arguments[...]
-        func value(_ flag: String) throws(UsageError) -> String {
-            guard let next = rest.popFirst() else { throw UsageError(description: "\(flag) needs a value") }
-            return next
-        }
-        func number(_ flag: String) throws(UsageError) -> Int {
-            let text = try value(flag)
-            guard let n = Int(text), n >= 0 else { throw UsageError(description: "\(flag) needs a number >= 0, got '\(text)'") }
-            return n
-        }
-        while let argument = rest.popFirst() {
+        var rest = ArgumentCursor(arguments)
+        while let argument = rest.next() {
             switch argument {
-            case "--profile": options.profile = try value(argument)
-            case "--host": options.host = try value(argument)
+            case "--profile": options.profile = try rest.value(argument)
+            case "--host": options.host = try rest.value(argument)
             case "--port":
-                let n = try number(argument)
-                guard n > 0, n <= 65535 else { throw UsageError(description: "--port must be 1...65535") }
+                let n = try rest.number(argument)
+                guard n > 0, n <= 65535 else { throw UsageError("--port must be 1...65535") }
                 options.port = UInt16(n)
-            case "--remove-after": options.removeAfter = try number(argument)
-            case "--delay-ms": options.delayMilliseconds = try number(argument)
+            case "--remove-after": options.removeAfter = try rest.number(argument)
+            case "--delay-ms": options.delayMilliseconds = try rest.number(argument)
             case "--t0": options.forceT0 = true
             case "--quiet", "-q": options.quiet = true
             case "--people":
                 // The directory is optional: take the next word unless it is another flag.
-                if let next = rest.first, !next.hasPrefix("-") {
-                    options.peopleDirectory = next
-                    rest = rest.dropFirst()
+                if let next = rest.upcoming, !next.hasPrefix("-") {
+                    options.peopleDirectory = rest.next()
                 } else {
                     options.peopleDirectory = ""
                 }
-            case "--help", "-h": throw UsageError(description: usage)
-            default: throw UsageError(description: "unknown argument '\(argument)'")
+            case "--help", "-h": throw UsageError(usage)
+            default: throw UsageError("unknown argument '\(argument)'")
             }
         }
         if options.profile.isEmpty && options.peopleDirectory == nil {
-            throw UsageError(description: "--profile is required")
+            throw UsageError("--profile is required")
         }
         return options
     }

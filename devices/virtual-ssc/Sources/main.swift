@@ -9,27 +9,10 @@ import VirtualICC
     import Darwin
 #endif
 
-// SIGTERM/SIGINT end the process; the kernel closes the socket and vpcd reports the card removed.
-Log.label = "virtual-ssc"
-signal(SIGTERM) { _ in _exit(0) }
-signal(SIGINT) { _ in _exit(0) }
-signal(SIGPIPE, SIG_IGN)
+DeviceProcess.start(label: "virtual-ssc")
+let options = DeviceProcess.options(usage: Options.usage, Options.parse)
 
-func fail(_ message: String, code: Int32) -> Never {
-    Log.line(message)
-    exit(code)
-}
-
-let options: Options
-do {
-    options = try Options.parse(Array(CommandLine.arguments.dropFirst()))
-} catch {
-    if error.description == Options.usage {
-        print(Options.usage)
-        exit(0)
-    }
-    fail("\(error.description)\n\(Options.usage)", code: 64)
-}
+func fail(_ message: String, code: Int32) -> Never { DeviceProcess.fail(message, code: code) }
 
 if let directory = options.peopleDirectory {
     let url = directory.isEmpty ? Profile.searchDirectories().last ?? URL(fileURLWithPath: ".") : URL(fileURLWithPath: directory)
