@@ -46,7 +46,7 @@ public struct GStreamerFaceCamera: FaceCamera {
         let seconds = Double(frameTimeout.components.seconds) + Double(frameTimeout.components.attoseconds) / 1e18
         var options = PlatformOptions()
         options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .seconds(1))]
-        var received = FrameBuffer()
+        let received: FrameBuffer
         let status: TerminationStatus
         let stderr: String
         do {
@@ -57,7 +57,7 @@ public struct GStreamerFaceCamera: FaceCamera {
                 arguments: ["--pipeline", pipeline, "--frames", "\(count)", "--timeout", "\(seconds)"],
                 platformOptions: options, input: .none, output: .sequence, error: .string(limit: 4096)
             ) { execution in
-                var buffer = FrameBuffer()
+                let buffer = FrameBuffer()
                 for try await chunk in execution.standardOutput {
                     chunk.withUnsafeBytes { buffer.append($0) }
                     guard buffer.count <= 64 << 20 else { break }
@@ -91,12 +91,14 @@ public struct GStreamerFaceCamera: FaceCamera {
     }
 }
 
-/// The bytes from kiosk-camera: frames as a 4-byte big-endian length and the JPEG.
-struct FrameBuffer: Sendable {
+/// The bytes from kiosk-camera: frames as a 4-byte big-endian length and the JPEG. A class, so
+/// its storage has one owner and `wipe()` zeroes it in place (a copied array would be zeroed as a
+/// copy, leaving the original).
+final class FrameBuffer: @unchecked Sendable {
     private(set) var bytes: [UInt8] = []
     var count: Int { bytes.count }
 
-    mutating func append(_ chunk: UnsafeRawBufferPointer) {
+    func append(_ chunk: UnsafeRawBufferPointer) {
         // Grown by hand so no old copy of the frames is left behind in a freed block.
         if bytes.count + chunk.count > bytes.capacity {
             var grown = [UInt8]()
@@ -122,7 +124,9 @@ struct FrameBuffer: Sendable {
     }
 
     /// Zeroes every byte in place, keeping the storage so the zeroing can be checked.
-    mutating func wipe() {
-        for i in bytes.indices { bytes[i] = 0 }
+    func wipe() {
+        bytes.withUnsafeMutableBufferPointer { storage in
+            for i in storage.indices { storage[i] = 0 }
+        }
     }
 }

@@ -86,6 +86,12 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
         public var folder: String = ""
         public init() {}
         enum CodingKeys: String, CodingKey, CaseIterable { case pipeline, folder }
+
+        /// The device node the pipeline's source opens (`device=/dev/video0`), if it names one:
+        /// what can be watched between citizens, while no pipeline runs.
+        public var device: String? {
+            pipeline.split(separator: " ").first { $0.hasPrefix("device=/dev/") }.map { String($0.dropFirst("device=".count)) }
+        }
     }
 
     public struct Control: Sendable, Equatable, Codable {

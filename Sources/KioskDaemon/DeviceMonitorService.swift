@@ -52,7 +52,7 @@ struct DeviceMonitorService: Service {
         } else {
             await monitor.observe(.store, .ok)
         }
-        if let device = Self.cameraDevice(configuration.camera.pipeline) {
+        if let device = configuration.camera.device {
             // The pipeline runs only while a citizen is verified; between them, its device node
             // is what can be watched (a camera unplugged takes it away).
             let present = FileManager.default.fileExists(atPath: device)
@@ -84,8 +84,4 @@ struct DeviceMonitorService: Service {
         }
     }
 
-    /// The device a pipeline's source opens (`device=/dev/video0`), if it names one.
-    static func cameraDevice(_ pipeline: String) -> String? {
-        pipeline.split(separator: " ").first { $0.hasPrefix("device=/dev/") }.map { String($0.dropFirst("device=".count)) }
-    }
 }

@@ -12,9 +12,7 @@ extension KioskDiagnostics {
             if camera.folder.isEmpty { return .ok(check, "no camera configured: face verification is not offered") }
             return .ok(check, "demo frames from \(camera.folder), no real camera")
         }
-        if let device = camera.pipeline.split(separator: " ").first(where: { $0.hasPrefix("device=/dev/") })?.dropFirst("device=".count),
-            !FileManager.default.fileExists(atPath: String(device))
-        {
+        if let device = camera.device, !FileManager.default.fileExists(atPath: device) {
             return DiagnosticResult(
                 check: check, verdict: .fail, actor: .technician, detail: "the camera's device \(device) is not there",
                 action: "plug the camera in (USB) and check it appears as \(device); or fix camera.pipeline",
