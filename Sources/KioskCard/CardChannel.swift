@@ -18,7 +18,7 @@ public struct CardTransport: Sendable {
         self.channel = channel
     }
 
-    public func send(_ command: [UInt8]) async throws -> ResponseAPDU {
+    public nonisolated(nonsending) func send(_ command: [UInt8]) async throws -> ResponseAPDU {
         var current = command
         var data: [UInt8] = []
         for _ in 0..<maxRounds {

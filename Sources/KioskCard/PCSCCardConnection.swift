@@ -35,6 +35,12 @@ public actor PCSCCardConnection: CardChannel {
         handle?.activeProtocol == 2 ? "T=1" : "T=0"
     }
 
+    /// Runs `body` on this connection's own executor, so that a card application's steps
+    /// (`nonisolated(nonsending)`) send their APDUs without leaving it.
+    public func isolated<T: Sendable>(_ body: @Sendable (isolated PCSCCardConnection) async throws -> T) async throws -> T {
+        try await body(self)
+    }
+
     public func disconnect() {
         handle = nil
     }

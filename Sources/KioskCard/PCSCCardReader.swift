@@ -41,11 +41,12 @@ public struct PCSCCardReader: Sendable {
     public func read(reader: String, atr: [UInt8], since seen: ContinuousClock.Instant = .now) async throws -> Reading {
         try await KioskError.during("reading the card in \(reader)") {
             try await PCSCCardConnection.with(reader: reader) { connection in
-                let app = SocialSecurityApplication(channel: connection, authenticator: authenticator)
-                let result = try await app.read(atr: atr.isEmpty ? try await connection.atr() : atr)
-                return Reading(
-                    reader: reader, result: result, elapsed: ContinuousClock.now - seen,
-                    activeProtocol: await connection.activeProtocol())
+                try await connection.isolated { connection in
+                    let app = SocialSecurityApplication(channel: connection, authenticator: authenticator)
+                    let result = try await app.read(atr: atr.isEmpty ? try connection.atr() : atr)
+                    return Reading(
+                        reader: reader, result: result, elapsed: ContinuousClock.now - seen, activeProtocol: connection.activeProtocol())
+                }
             }
         }
     }

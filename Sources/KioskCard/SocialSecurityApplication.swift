@@ -2,7 +2,9 @@ import KioskCore
 
 /// The social-security application (SSSE) of a card, over any channel: SELECT by name, EF05
 /// (card) and EF06 (holder) read record by record, generation-3 protected fields through a
-/// `CardAuthenticator`, PIN VERIFY. Facts in docs/ssc-card.md.
+/// `CardAuthenticator`, PIN VERIFY. Facts in docs/ssc-card.md. Its steps run on the caller's
+/// executor (`nonisolated(nonsending)`): called on the card connection's own, the read's twenty-odd
+/// APDUs go out without a thread hop each.
 public struct SocialSecurityApplication: Sendable {
     /// `sx1.sh.社会保障` in GBK: the SSSE DDF name.
     static let ssseName: [UInt8] = [0x73, 0x78, 0x31, 0x2E, 0x73, 0x68, 0x2E, 0xC9, 0xE7, 0xBB, 0xE1, 0xB1, 0xA3, 0xD5, 0xCF]
@@ -34,7 +36,7 @@ public struct SocialSecurityApplication: Sendable {
 
     /// Reads the whole card. Throws KioskError: `notSocialSecurityCard`, `cardProtocol` (garbage),
     /// `cardRejected` (application blocked, key refused), or the channel's `cardRemoved`.
-    public func read(atr: [UInt8]) async throws -> ReadResult {
+    public nonisolated(nonsending) func read(atr: [UInt8]) async throws -> ReadResult {
         try await selectApplication()
         var notes: [String] = []
         try await selectFile(0xEF05)
@@ -100,7 +102,7 @@ public struct SocialSecurityApplication: Sendable {
     }
 
     /// VERIFY with the citizen's PIN (application selected first).
-    public func verifyPIN(_ pin: String) async throws -> PINResult {
+    public nonisolated(nonsending) func verifyPIN(_ pin: String) async throws -> PINResult {
         guard let block = CardEncoding.pinBlock(pin) else { throw KioskError(.invalidInput, "a PIN is 4 to 12 digits") }
         try await selectApplication()
         let response = try await send([0x00, 0x20, 0x00, 0x00, UInt8(block.count)] + block)
@@ -114,7 +116,7 @@ public struct SocialSecurityApplication: Sendable {
 
     // MARK: - Steps
 
-    func selectApplication() async throws {
+    nonisolated(nonsending) func selectApplication() async throws {
         let response = try await send([0x00, 0xA4, 0x04, 0x00, UInt8(Self.ssseName.count)] + Self.ssseName)
         switch response.status {
         case .success: return
@@ -127,7 +129,7 @@ public struct SocialSecurityApplication: Sendable {
         }
     }
 
-    func selectFile(_ fid: UInt16) async throws {
+    nonisolated(nonsending) func selectFile(_ fid: UInt16) async throws {
         let response = try await send([0x00, 0xA4, 0x02, 0x00, 0x02, UInt8(fid >> 8), UInt8(fid & 0xFF)])
         guard response.isSuccess else {
             throw KioskError(.cardProtocol, "SELECT \(Hex.encode([UInt8(fid >> 8), UInt8(fid & 0xFF)])) answered \(response.status)")
@@ -138,7 +140,7 @@ public struct SocialSecurityApplication: Sendable {
 
     /// READ RECORD by tag in the current EF (P2 = 00) with the exact Le; the transport follows a
     /// `6Cxx` if the card's record is another length.
-    func readRecord(tag: UInt8, length: UInt8, optional: Bool) async throws -> RecordRead {
+    nonisolated(nonsending) func readRecord(tag: UInt8, length: UInt8, optional: Bool) async throws -> RecordRead {
         let response = try await send([0x00, 0xB2, tag, 0x00, length &+ 2])
         switch response.status {
         case .success:
@@ -153,7 +155,7 @@ public struct SocialSecurityApplication: Sendable {
         }
     }
 
-    func authenticate(with authenticator: any CardAuthenticator, cardIdentifier: [UInt8]) async throws {
+    nonisolated(nonsending) func authenticate(with authenticator: any CardAuthenticator, cardIdentifier: [UInt8]) async throws {
         let challenge = try await send([0x00, 0x84, 0x00, 0x00, 0x08])
         guard challenge.isSuccess, challenge.data.count == 8 else {
             throw KioskError(.cardProtocol, "GET CHALLENGE answered \(challenge.status) with \(challenge.data.count) bytes")
@@ -170,7 +172,7 @@ public struct SocialSecurityApplication: Sendable {
         }
     }
 
-    func readHolder() async throws -> SocialSecurityCard.Holder {
+    nonisolated(nonsending) func readHolder() async throws -> SocialSecurityCard.Holder {
         try await selectFile(0xEF06)
         var ef06: [UInt8: [UInt8]] = [:]
         for field in Self.holderFields {
@@ -193,7 +195,7 @@ public struct SocialSecurityApplication: Sendable {
         }
     }
 
-    private func send(_ command: [UInt8]) async throws -> ResponseAPDU {
+    private nonisolated(nonsending) func send(_ command: [UInt8]) async throws -> ResponseAPDU {
         do { return try await transport.send(command) } catch let error as CardProtocolError {
             throw KioskError(.cardProtocol, "the card answered garbage: \(error.detail)")
         }
