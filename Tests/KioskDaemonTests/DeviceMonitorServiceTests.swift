@@ -61,4 +61,34 @@ import Testing
         let reasons = store.journal.filter { $0.payload["device"] == .string("store") }.map { $0.payload["reasons"] }
         #expect(reasons == [.string("disk-low"), .string("disk-full")])
     }
+
+    /// Only an authentication tells a PSAM that answers wrongly from a good one: its verdict holds
+    /// through the presence polls while the PSAM stays in, and a PSAM taken out and put back starts
+    /// afresh.
+    @Test func thePSAMsLastAuthenticationHoldsWhileItStaysIn() async throws {
+        let store = InMemoryRecordStore()
+        let samIn = ReaderStatus(name: "SAM 00", cardPresent: true, atr: "3B6C0000")
+        let (inSlot, monitor) = Self.service(readers: .success([Self.reader("Slot 00"), samIn]), store: store)
+        await inSlot.pollOnce()
+        #expect(await monitor.state(of: .psam) == .ok)
+
+        await monitor.notePSAMAuthentication(.psamError)
+        await inSlot.pollOnce()
+        #expect(await monitor.state(of: .psam) == .failed, "a poll that sees the PSAM in its slot must not clear the verdict")
+        #expect(await monitor.devices.first { $0.device == "psam" }?.reasons == ["psam-error"])
+        await monitor.notePSAMAuthentication(nil)
+        #expect(await monitor.state(of: .psam) == .ok)
+
+        await monitor.notePSAMAuthentication(.keyRefused)
+        let (out, _) = Self.service(readers: .success([Self.reader("Slot 00"), Self.reader("SAM 00")]), store: store)
+        let outOnSameMonitor = DeviceMonitorService(
+            configuration: out.configuration, monitor: monitor, printers: [:], readers: out.readers, store: store,
+            rendererPresent: true, logger: quiet("t"))
+        await outOnSameMonitor.pollOnce()
+        #expect(await monitor.devices.first { $0.device == "psam" }?.reasons == ["gone"])
+        await inSlot.pollOnce()
+        #expect(await monitor.state(of: .psam) == .ok, "a PSAM put back is judged afresh")
+        let phases = store.journal.filter { $0.payload["device"] == .string("psam") }.map { $0.payload["phase"] }
+        #expect(phases == [.string("began"), .string("ended"), .string("began"), .string("began"), .string("ended")], "\(phases)")
+    }
 }
