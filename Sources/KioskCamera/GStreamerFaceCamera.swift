@@ -27,17 +27,9 @@ public struct GStreamerFaceCamera: FaceCamera {
         self.executable = executable ?? Self.siblingCamera
     }
 
-    /// `kiosk-camera` beside the running program (a build folder, the test runner), or in
-    /// `../lib/kioskd/` as the Debian package installs it; resolved once, at start.
-    public static let siblingCamera: String = {
-        var program = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        if program.hasSuffix(" (deleted)") { program.removeLast(" (deleted)".count) }
-        let folder = URL(fileURLWithPath: program).deletingLastPathComponent()
-        let beside = folder.appendingPathComponent("kiosk-camera").path
-        let packaged = folder.deletingLastPathComponent().appendingPathComponent("lib/kioskd/kiosk-camera").path
-        let fm = FileManager.default
-        return !fm.isExecutableFile(atPath: beside) && fm.isExecutableFile(atPath: packaged) ? packaged : beside
-    }()
+    /// `kiosk-camera` beside the running program or in the package's private folder, resolved
+    /// once, at start.
+    public static let siblingCamera = HelperProgram.sibling("kiosk-camera")
 
     public func capture(count: Int) async throws -> [FaceFrame] {
         guard FileManager.default.isExecutableFile(atPath: executable) else {

@@ -61,6 +61,18 @@ public struct PSAMAuthenticator: CardAuthenticator {
         }
     }
 
+    /// The kiosk's PSAM as its site file names it (`card.psamReader`, `card.psamKey`); nil when it has none.
+    public init?(
+        site card: KioskConfiguration.Card, keepsConnection: Bool = false,
+        onOutcome: (@Sendable (ProtectedDataProblem?) async -> Void)? = nil
+    ) {
+        guard !card.psamReader.isEmpty else { return nil }
+        let key = card.psamKeyBytes
+        self.init(
+            reader: card.psamReader, key: Key(usage: key.usage, version: key.version), keepsConnection: keepsConnection,
+            onOutcome: onOutcome)
+    }
+
     /// The card refused what the PSAM computed: reported as the PSAM's problem (its key does not
     /// open this generation's cards), since the card itself read fine up to there.
     public func cardRefused() async {

@@ -159,21 +159,14 @@ extension KioskApp {
             renderer: ProcessDocumentRenderer.renderer(templates: templates, executable: renderExecutable),
             cardSlot: PCSCCardSlot(
                 readerName: configuration.card.reader.isEmpty ? nil : configuration.card.reader,
-                authenticator: psamAuthenticator(configuration.card, monitor: monitor)),
+                // Each authentication's outcome goes to the device monitor, which keeps the PSAM's
+                // state between its presence polls.
+                authenticator: PSAMAuthenticator(
+                    site: configuration.card, keepsConnection: true, onOutcome: { await monitor.notePSAMAuthentication($0) })),
             camera: faceCamera(configuration.camera),
             clock: SystemClock(),
             media: [.receipt: templates.receipt.media, .certificate: templates.certificate.media], metrics: metrics)
         return (environment, files)
-    }
-
-    /// The PSAM in its SAM slot, if the kiosk has one; each authentication's outcome goes to the
-    /// device monitor, which keeps the PSAM's state between its presence polls.
-    static func psamAuthenticator(_ card: KioskConfiguration.Card, monitor: DeviceMonitor) -> PSAMAuthenticator? {
-        guard !card.psamReader.isEmpty else { return nil }
-        let key = card.psamKeyBytes
-        return PSAMAuthenticator(
-            reader: card.psamReader, key: PSAMAuthenticator.Key(usage: key.usage, version: key.version), keepsConnection: true,
-            onOutcome: { problem in await monitor.notePSAMAuthentication(problem) })
     }
 
     /// The camera as configured: a GStreamer pipeline (kiosk-camera), else a folder of frames

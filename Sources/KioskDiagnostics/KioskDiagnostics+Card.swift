@@ -46,7 +46,7 @@ extension KioskDiagnostics {
         }
         if !psam.isEmpty { results.append(await psamCheck(configuration.card, readers)) }
         if options.testRead, let slot, let reader = readers.first(where: { $0.name == slot }) {
-            results.append(await testRead(reader, authenticator: KioskDiagnostics.psamAuthenticator(configuration.card)))
+            results.append(await testRead(reader, authenticator: PSAMAuthenticator(site: configuration.card)))
         }
         return results
     }

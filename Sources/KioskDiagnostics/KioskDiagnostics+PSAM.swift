@@ -2,13 +2,6 @@ import KioskCard
 import KioskCore
 
 extension KioskDiagnostics {
-    /// The kiosk's PSAM as configured (card.psamReader, card.psamKey).
-    static func psamAuthenticator(_ card: KioskConfiguration.Card) -> PSAMAuthenticator? {
-        guard !card.psamReader.isEmpty else { return nil }
-        let key = card.psamKeyBytes
-        return PSAMAuthenticator(reader: card.psamReader, key: PSAMAuthenticator.Key(usage: key.usage, version: key.version))
-    }
-
     /// The PSAM in its SAM slot: the reader listed, a card in it, that card a PSAM (its terminal
     /// number read) holding the configured key. Without it, generation-3 citizens get no service
     /// that needs their holder data, so every failure is the technician's to fix.
@@ -27,10 +20,9 @@ extension KioskDiagnostics {
                 action: "insert the kiosk's PSAM into the SAM slot; until then generation-3 cards get no personal services",
                 actionZh: "请技术人员插入 PSAM 卡")
         }
-        let key = card.psamKeyBytes
+        let key = PSAMAuthenticator(site: card)?.key ?? .standard
         do {
-            let (number, keyPresent) = try await PSAMAuthenticator.identify(
-                reader: reader.name, key: PSAMAuthenticator.Key(usage: key.usage, version: key.version))
+            let (number, keyPresent) = try await PSAMAuthenticator.identify(reader: reader.name, key: key)
             guard keyPresent else {
                 return DiagnosticResult(
                     check: check, verdict: .fail, actor: .technician,

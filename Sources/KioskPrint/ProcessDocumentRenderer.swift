@@ -43,25 +43,13 @@ public struct ProcessDocumentRenderer: DocumentRendering {
         ProcessDocumentRenderer(templates: templates, executable: executable ?? siblingRenderer)
     }
 
-    /// `kiosk-render` beside the running executable (a build folder, the test runner), or in
-    /// `../lib/kioskd/` as the Debian package installs it (`/usr/bin/kioskd`,
-    /// `/usr/lib/kioskd/kiosk-render`: not a command for people). Resolved once, when the program
-    /// starts: after an upgrade replaces the running file, /proc/self/exe reads "… (deleted)", and
-    /// the folder is still the one to look in.
-    public static let siblingRenderer: String = {
-        var program = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        if program.hasSuffix(" (deleted)") { program.removeLast(" (deleted)".count) }
-        return renderer(besideProgram: program) { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
+    /// `kiosk-render` beside the running program or in the package's private folder, resolved
+    /// once, when the program starts.
+    public static let siblingRenderer = HelperProgram.sibling("kiosk-render")
 
-    /// Where `kiosk-render` is for a program at `program`: beside it, else in the package's
-    /// private folder; the path beside it when neither exists (so a failure names it).
+    /// Where `kiosk-render` is for a program at `program` (`HelperProgram.path`).
     static func renderer(besideProgram program: String, exists: (String) -> Bool) -> String {
-        let folder = URL(fileURLWithPath: program).deletingLastPathComponent()
-        let beside = folder.appendingPathComponent("kiosk-render").path
-        let packaged = folder.deletingLastPathComponent().appendingPathComponent("lib/kioskd/kiosk-render").path
-        if !exists(beside), exists(packaged) { return packaged }
-        return beside
+        HelperProgram.path("kiosk-render", besideProgram: program, exists: exists)
     }
 
     public func receipt(_ content: ReceiptContent) async throws -> RenderedDocument {
