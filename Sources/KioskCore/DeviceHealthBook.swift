@@ -131,7 +131,8 @@ public struct DeviceHealthBook: Sendable, Equatable {
 
 extension DeviceHealthBook {
     /// A printer's reading in the heartbeat's words: ready ok; a roll nearly empty degraded;
-    /// anything that stops a job failed, with the printer's own reasons (severity suffixes off).
+    /// anything that stops a job failed, with the printer's own reasons (severity suffixes off);
+    /// a printer nobody can ask unknown, or failed with the fault it reported at its last job.
     public static func printerState(_ snapshot: PrinterSnapshot) -> (DeviceState, [String]) {
         let reasons = snapshot.reasons.map(PrinterCondition.stripSeverity).filter { $0 != "none" }
         switch snapshot.condition {
@@ -142,6 +143,12 @@ extension DeviceHealthBook {
         case .doorOpen: return (.failed, reasons.isEmpty ? ["door-open"] : reasons)
         case .offline: return (.failed, reasons.isEmpty ? ["offline"] : reasons)
         case .stopped: return (.failed, reasons.contains("paused") ? reasons : reasons + ["stopped"])
+        case .unconfirmed:
+            // A fault the printer reported at its last job stands until a job says otherwise.
+            guard let fault = snapshot.lastReportedFault else { return (.unknown, ["unconfirmed"]) }
+            var asReported = snapshot
+            asReported.condition = fault
+            return printerState(asReported)
         }
     }
 }

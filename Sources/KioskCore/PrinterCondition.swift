@@ -12,9 +12,14 @@ public enum PrinterCondition: String, Sendable, Equatable, Codable, CaseIterable
     case offline
     /// The CUPS queue is stopped or not accepting jobs: nothing prints until a technician resumes it.
     case stopped
+    /// Nobody can ask the printer: a USB or serial printer behind a CUPS driver tells cupsd its
+    /// state only while a job runs, so at idle it is unknown until the next job. Never shown as
+    /// ready. A job is still sent: it is the only way to learn, and a job that meets an empty roll
+    /// waits at the printer, reported, as one that runs out mid-job does.
+    case unconfirmed
 
-    /// True when a job sent now will come out of the printer.
-    public var canPrint: Bool { self == .ready || self == .paperLow }
+    /// True when a job sent now may come out of the printer.
+    public var canPrint: Bool { self == .ready || self == .paperLow || self == .unconfirmed }
 
     /// The condition for a printer-state (3 idle, 4 processing, 5 stopped) and its reasons.
     /// Reasons carry a severity suffix (`-error`, `-warning`, `-report`) that printers choose
@@ -33,6 +38,16 @@ public enum PrinterCondition: String, Sendable, Equatable, Codable, CaseIterable
         if state == "stopped" || state == "5" || bare.contains("paused") || !acceptingJobs { return .stopped }
         if bare.contains("media-low") { return .paperLow }
         return .ready
+    }
+
+    /// The condition of a queue whose printer cannot be asked (its device is not IPP): what
+    /// cupsd holds is the backend's word, live while a job runs and as of the last job at idle.
+    /// A stopped queue is cupsd's own fact and stays stopped.
+    public static func fromQueueOnly(state: String, reasons: [String], acceptingJobs: Bool = true) -> PrinterCondition {
+        let condition = from(state: state, reasons: reasons, acceptingJobs: acceptingJobs)
+        let queueStopped = condition == .stopped || state == "stopped" || state == "5" || !acceptingJobs
+        if queueStopped || state == "processing" || state == "4" { return condition }
+        return .unconfirmed
     }
 
     static func stripSeverity(_ reason: String) -> String {
@@ -82,6 +97,17 @@ public struct PrinterSnapshot: Sendable, Equatable, Codable {
     /// The reason a snapshot carries when cupsd itself did not answer (not an IPP keyword: the
     /// fix is starting cupsd, not walking to the printer).
     public static let cupsdUnreachable = "cupsd-unreachable"
+
+    /// For a printer whose state is unconfirmed: the fault its backend reported at the last job,
+    /// which cupsd still holds (an empty roll that nobody may have refilled since). Nil otherwise.
+    public var lastReportedFault: PrinterCondition? {
+        guard condition == .unconfirmed else { return nil }
+        let reported = PrinterCondition.from(state: "idle", reasons: reasons)
+        return reported == .ready ? nil : reported
+    }
+
+    /// The condition to show: a fault reported at the last job rather than "unconfirmed".
+    public var shownCondition: PrinterCondition { lastReportedFault ?? condition }
 
     /// What a printer that cannot be reached looks like.
     public static func offline(queue: String, detail: String) -> PrinterSnapshot {

@@ -19,7 +19,8 @@ extension SessionMachine {
     var statusInfo: StatusInfo {
         StatusInfo(
             kioskId: settings.kioskId, hall: settings.hall, clock: SessionClock.clock(now.wall, settings.timeZone),
-            receiptPrinter: health.printers[.receipt]?.condition, certificatePrinter: health.printers[.certificate]?.condition,
+            receiptPrinter: health.printers[.receipt]?.shownCondition,
+            certificatePrinter: health.printers[.certificate]?.shownCondition,
             hub: health.hub, cameraPresent: health.cameraPresent)
     }
 

@@ -59,6 +59,20 @@ public enum DiagnosticRules {
             return Judgement(.fail, .technician, "check the printer's power, cable and network; then kioskctl printer list")
         case .paperLow:
             return Judgement(.warn, .staff, "load paper soon", zh: "纸快用完了，请尽快装纸")
+        case .unconfirmed:
+            // Not ok: nobody knows. A fault from the last job is the staff's; otherwise only a
+            // page printed now can tell.
+            if let fault = snapshot.lastReportedFault {
+                var asReported = snapshot
+                asReported.condition = fault
+                let judgement = printer(asReported, stuckJobs: stuckJobs)
+                return Judgement(
+                    .warn, judgement.actor, "at its last job the printer reported it: \(judgement.action), then print a test page",
+                    zh: judgement.actionZh.map { "上次打印时报告的故障：\($0)，然后打印测试页" })
+            }
+            return Judgement(
+                .warn, .technician,
+                "a USB or serial printer tells its state only while printing: print a test page to confirm it (kioskctl printer test-page)")
         case .ready:
             guard stuckJobs > 0 else { return .ok }
             return Judgement(

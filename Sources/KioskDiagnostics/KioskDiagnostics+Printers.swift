@@ -27,14 +27,70 @@ extension KioskDiagnostics {
             let printer = CUPSKioskPrinter(queue: queue, log: UnrecordedPrintLog(), timeoutMs: 4000)
             let snapshot = await printer.status()
             let stuck = await stuckJobs(queue: queue)
-            results.append(
-                result(
-                    "printer \(queue)", DiagnosticRules.printer(snapshot, stuckJobs: stuck), describe(snapshot, role: role, stuck: stuck)))
+            var judgement = DiagnosticRules.printer(snapshot, stuckJobs: stuck)
+            var detail = describe(snapshot, role: role, stuck: stuck)
+            var page: DiagnosticResult?
             if options.testPage {
-                results.append(await testPage(printer, snapshot, role: role, configuration, options))
+                let (result, job) = await testPage(printer, snapshot, role: role, configuration, options)
+                page = result
+                // A USB or serial printer says how it is only while it prints: the test page is
+                // the technician's way to confirm it, so its outcome is the printer's verdict.
+                if snapshot.condition == .unconfirmed, let job {
+                    (judgement, detail) = await confirm(printer, job: job, stuckJobs: stuck, detail: detail)
+                }
             }
+            results.append(result("printer \(queue)", judgement, detail))
+            if let page { results.append(page) }
         }
         return results
+    }
+
+    /// Follows the test page on a printer nobody can ask until it completes, is held by a fault
+    /// the printer reports, or 30 s pass; the judgement of what the job showed.
+    private static func confirm(
+        _ printer: CUPSKioskPrinter, job: PrintJobStatus, stuckJobs: Int, detail: String
+    ) async -> (DiagnosticRules.Judgement, String) {
+        let seen: PrintJobProgress? = await withTaskGroup(of: PrintJobProgress?.self) { group in
+            group.addTask {
+                var last: PrintJobProgress?
+                do {
+                    for try await progress in printer.follow(jobId: job.jobId, requestId: "diag-\(job.jobId)") {
+                        last = progress
+                        if progress.isHeld { break }
+                    }
+                } catch {}
+                return last
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(30))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        guard let seen else {
+            return (
+                DiagnosticRules.printer(await printer.status(), stuckJobs: stuckJobs),
+                "\(detail); the test page (job \(job.jobId)) did not finish within 30 s"
+            )
+        }
+        if seen.job.state == .completed {
+            return (
+                DiagnosticRules.printer(.init(queue: printer.queue, condition: .ready, state: "idle", reasons: []), stuckJobs: stuckJobs),
+                "\(detail); confirmed: the test page (job \(job.jobId)) completed"
+            )
+        }
+        if seen.isHeld {
+            return (
+                DiagnosticRules.printer(seen.printer, stuckJobs: stuckJobs),
+                "\(detail); the test page (job \(job.jobId)) is held: the printer reports \(seen.printer.condition.rawValue)"
+            )
+        }
+        return (
+            DiagnosticRules.printer(seen.printer, stuckJobs: stuckJobs),
+            "\(detail); the test page (job \(job.jobId)) ended \(seen.job.state.rawValue)"
+        )
     }
 
     /// kiosk-render, which draws every receipt and certificate: without it every print fails.
@@ -76,20 +132,24 @@ extension KioskDiagnostics {
     private static func testPage(
         _ printer: CUPSKioskPrinter, _ snapshot: PrinterSnapshot, role: String, _ configuration: KioskConfiguration,
         _ options: DiagnosticOptions
-    ) async -> DiagnosticResult {
+    ) async -> (DiagnosticResult, PrintJobStatus?) {
         let check = "test page \(printer.queue)"
         guard snapshot.condition.canPrint else {
-            return DiagnosticResult(
-                check: check, verdict: .warn, actor: .technician, detail: "not sent: the printer is \(snapshot.condition.rawValue)",
-                action: "fix the printer first (see its line above), then run the check again with the test page")
+            return (
+                DiagnosticResult(
+                    check: check, verdict: .warn, actor: .technician, detail: "not sent: the printer is \(snapshot.condition.rawValue)",
+                    action: "fix the printer first (see its line above), then run the check again with the test page"), nil
+            )
         }
         let templates: PrintTemplates
         do {
             templates = try PrintTemplates.load(directory: configuration.files.directory, locale: configuration.kiosk.locale)
         } catch {
-            return DiagnosticResult(
-                check: check, verdict: .fail, actor: .technician, detail: "the print templates cannot be read: \(plain(error))",
-                action: "check files.directory in the configuration and its templates/ folder")
+            return (
+                DiagnosticResult(
+                    check: check, verdict: .fail, actor: .technician, detail: "the print templates cannot be read: \(plain(error))",
+                    action: "check files.directory in the configuration and its templates/ folder"), nil
+            )
         }
         let renderer = ProcessDocumentRenderer.renderer(templates: templates, executable: options.renderExecutable)
         let time = Self.chinaTime()
@@ -105,12 +165,16 @@ extension KioskDiagnostics {
                 PrintSubmission(
                     requestId: UUID().uuidString.lowercased(), kind: .testPage, sessionId: nil, pdf: document.pdf, pages: document.pages,
                     media: certificate ? templates.certificate.media : templates.receipt.media, safeToRetry: true))
-            return .ok(check, "test page sent as job \(job.jobId) (\(job.state.rawValue)); look at the paper that comes out")
+            return (.ok(check, "test page sent as job \(job.jobId) (\(job.state.rawValue)); look at the paper that comes out"), job)
         } catch {
             let code = (error as? KioskError)?.code
-            return DiagnosticResult(
-                check: check, verdict: .fail, actor: .technician, detail: "the test page was not printed: \(plain(error))",
-                action: code == .cupsUnavailable ? "start cups (systemctl start cups)" : "check the printer, then kioskctl printer list")
+            return (
+                DiagnosticResult(
+                    check: check, verdict: .fail, actor: .technician, detail: "the test page was not printed: \(plain(error))",
+                    action: code == .cupsUnavailable ? "start cups (systemctl start cups)" : "check the printer, then kioskctl printer list"
+                ),
+                nil
+            )
         }
     }
 

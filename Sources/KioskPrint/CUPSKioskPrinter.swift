@@ -268,6 +268,7 @@ public actor CUPSKioskPrinter: KioskPrinter {
             case .offline: "does not answer" + (snapshot.detail.map { " (\($0))" } ?? "")
             case .stopped: "is stopped in CUPS (cupsenable \(snapshot.queue), or kioskctl printer resume)"
             case .ready, .paperLow: "is ready"
+            case .unconfirmed: "cannot be asked (its state is known only while it prints)"
             }
         let reasons = snapshot.reasons.isEmpty ? "" : "; reasons: \(snapshot.reasons.joined(separator: ", "))"
         return "printer \(snapshot.queue) \(what)\(reasons)"

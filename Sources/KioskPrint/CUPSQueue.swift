@@ -17,8 +17,9 @@ protocol PrintQueueBackend: Sendable {
 
 /// The blocking half of a kiosk printer: every libcups call for one queue, on a thread of its
 /// own (the cooperative pool has two threads on a kiosk). Status is read from cupsd for the
-/// queue (stopped, accepting, queued jobs) and from the printer itself for the rest, because
-/// cupsd does not poll an idle printer.
+/// queue (stopped, accepting, queued jobs) and, for an IPP printer, from the printer itself for
+/// the rest, because cupsd does not poll an idle printer. A USB or serial printer cannot be
+/// asked: its state is what its backend last told cupsd, unconfirmed while idle.
 actor CUPSQueue: PrintQueueBackend {
     private let executor: BlockingExecutor
     nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
@@ -64,31 +65,41 @@ actor CUPSQueue: PrintQueueBackend {
         let accepting = queueGroup["printer-is-accepting-jobs"]?.first != "false"
         let queued = Int(queueGroup["queued-job-count"]?.first ?? "") ?? 0
 
+        let media = queueGroup["media-ready"] ?? []
+        let markers = Self.markers(queueGroup)
+        guard let uri = queueGroup["device-uri"]?.first, let parts = CUPSConnection.separate(uri: uri),
+            ["ipp", "ipps"].contains(parts.scheme)
+        else {
+            // USB, serial, AppSocket: the printer cannot be asked, and cupsd knows only what the
+            // backend said during the current or the last job.
+            return PrinterSnapshot(
+                queue: queue,
+                condition: PrinterCondition.fromQueueOnly(state: queueState, reasons: queueReasons, acceptingJobs: accepting),
+                state: queueState, reasons: Array(Set(queueReasons)).sorted(), media: media, markers: markers, acceptingJobs: accepting,
+                queuedJobs: queued)
+        }
         var state = queueState
         var reasons = queueReasons
-        var media = queueGroup["media-ready"] ?? []
-        var markers = Self.markers(queueGroup)
+        var deviceMedia = media
+        var deviceMarkers = markers
         var detail: String?
-        if let uri = queueGroup["device-uri"]?.first, let parts = CUPSConnection.separate(uri: uri), ["ipp", "ipps"].contains(parts.scheme)
-        {
-            switch deviceAttributes(host: parts.host, port: parts.port, resource: parts.resource, uri: uri) {
-            case .success(let device):
-                // The printer knows its paper and doors; the queue knows whether it is stopped.
-                let deviceState = printerStateWord(device["printer-state"]?.first)
-                state = queueState == "stopped" ? "stopped" : (deviceState == "unknown" ? queueState : deviceState)
-                reasons = Self.clean(device["printer-state-reasons"]) + queueReasons.filter { $0 == "paused" || $0.hasPrefix("cups-") }
-                media = device["media-ready"] ?? media
-                let deviceMarkers = Self.markers(device)
-                if !deviceMarkers.isEmpty { markers = deviceMarkers }
-            case .failure(let error):
-                detail = error.message
-                reasons.append("offline-report")
-            }
+        switch deviceAttributes(host: parts.host, port: parts.port, resource: parts.resource, uri: uri) {
+        case .success(let device):
+            // The printer knows its paper and doors; the queue knows whether it is stopped.
+            let deviceState = printerStateWord(device["printer-state"]?.first)
+            state = queueState == "stopped" ? "stopped" : (deviceState == "unknown" ? queueState : deviceState)
+            reasons = Self.clean(device["printer-state-reasons"]) + queueReasons.filter { $0 == "paused" || $0.hasPrefix("cups-") }
+            deviceMedia = device["media-ready"] ?? media
+            let reported = Self.markers(device)
+            if !reported.isEmpty { deviceMarkers = reported }
+        case .failure(let error):
+            detail = error.message
+            reasons.append("offline-report")
         }
         reasons = Array(Set(reasons)).sorted()
         return PrinterSnapshot(
             queue: queue, condition: PrinterCondition.from(state: state, reasons: reasons, acceptingJobs: accepting), state: state,
-            reasons: reasons, media: media, markers: markers, acceptingJobs: accepting, queuedJobs: queued, detail: detail)
+            reasons: reasons, media: deviceMedia, markers: deviceMarkers, acceptingJobs: accepting, queuedJobs: queued, detail: detail)
     }
 
     private func deviceAttributes(host: String, port: Int32, resource: String, uri: String) -> Result<[String: [String]], KioskError> {

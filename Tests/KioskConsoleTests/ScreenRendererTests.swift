@@ -179,6 +179,22 @@ import Testing
         #expect(!text.contains(SessionFixtures.fullName) && !text.contains(SessionFixtures.ssn) && !text.contains("X00000019"))
     }
 
+    /// A printer nobody can ask (USB or serial) is shown as unconfirmed, never as ready; the
+    /// fault its last job met, as that fault.
+    @Test func anUnconfirmedPrinterIsNeverShownAsReady() {
+        var h = SessionHarness()
+        h.send(.printerStatus(.receipt, PrinterSnapshot(queue: "kiosk-receipt", condition: .unconfirmed, state: "idle", reasons: [])))
+        let zh = ScreenRenderer().render(h.screen, texts: Self.zh, columns: 80, rows: 24).last ?? ""
+        #expect(zh.contains("凭条 待确认") && !zh.contains("凭条 正常"), "\(zh)")
+        let en = ScreenRenderer().render(h.screen, texts: Self.en, columns: 80, rows: 24).last ?? ""
+        #expect(en.contains("unconfirmed"), "\(en)")
+        h.send(
+            .printerStatus(
+                .receipt, PrinterSnapshot(queue: "kiosk-receipt", condition: .unconfirmed, state: "idle", reasons: ["media-empty-error"])))
+        let fault = ScreenRenderer().render(h.screen, texts: Self.zh, columns: 80, rows: 24).last ?? ""
+        #expect(fault.contains("凭条 缺纸"), "\(fault)")
+    }
+
     @Test func countdownAndPromptAreVisibleAtTheSmallestSize() {
         let menu = ScreenRenderer().render(Self.screen("menu"), texts: Self.zh, columns: 40, rows: 12)
         #expect(menu.last?.contains("剩余 90 秒") == true)

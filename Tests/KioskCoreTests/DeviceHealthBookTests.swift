@@ -71,4 +71,13 @@ import Testing
         let (mapped, words) = DeviceHealthBook.printerState(snapshot)
         #expect(mapped == state && words == reasons)
     }
+
+    /// A printer nobody can ask is unknown to the centre, unless its last job met a fault: that
+    /// stands (and its alert fires) until a job says otherwise.
+    @Test func anUnconfirmedPrinterIsUnknownOrFailedWithItsLastReportedFault() {
+        let quiet = PrinterSnapshot(queue: "kiosk-receipt", condition: .unconfirmed, state: "idle", reasons: [])
+        #expect(DeviceHealthBook.printerState(quiet) == (.unknown, ["unconfirmed"]))
+        let empty = PrinterSnapshot(queue: "kiosk-receipt", condition: .unconfirmed, state: "idle", reasons: ["media-empty-error"])
+        #expect(DeviceHealthBook.printerState(empty) == (.failed, ["media-empty"]))
+    }
 }

@@ -35,6 +35,21 @@ import Testing
         #expect(menu(h)!.items[3].availability == .unavailable(.noCamera))
     }
 
+    /// A USB receipt printer at idle: services stay open (a job is the only way to learn), and
+    /// the status line says unconfirmed, or the fault its last job met, never ready.
+    @Test func anUnconfirmedPrinterKeepsServicesOpenAndIsShownAsWhatIsKnown() {
+        var h = SessionHarness()
+        h.startAtMenu()
+        h.send(.printerStatus(.receipt, PrinterSnapshot(queue: "kiosk-receipt", condition: .unconfirmed, state: "idle", reasons: [])))
+        #expect(h.screen.status.receiptPrinter == .unconfirmed)
+        #expect(menu(h)!.items[0...4].allSatisfy { $0.availability == .available })
+        h.send(
+            .printerStatus(
+                .receipt, PrinterSnapshot(queue: "kiosk-receipt", condition: .unconfirmed, state: "idle", reasons: ["media-empty-error"])))
+        #expect(h.screen.status.receiptPrinter == .paperOut)
+        #expect(menu(h)!.items[0...4].allSatisfy { $0.availability == .available })
+    }
+
     @Test func unresolvedSubjectLeavesOnlyTheGuides() {
         var h = SessionHarness()
         h.startAtMenu(subject: nil)

@@ -38,6 +38,20 @@ import Testing
         #expect(judgement.action.isEmpty)
     }
 
+    /// A USB or serial printer at idle: never ok, since nobody knows; the staff act on a fault its
+    /// last job met, the technician confirms a quiet one with a test page.
+    @Test func anUnconfirmedPrinterIsAWarningNeverOk() {
+        let quiet = PrinterSnapshot(queue: "kiosk-receipt", condition: .unconfirmed, state: "idle", reasons: [])
+        let judgement = DiagnosticRules.printer(quiet)
+        #expect(judgement.verdict == .warn && judgement.actor == .technician)
+        #expect(judgement.action.contains("test page"))
+        let empty = PrinterSnapshot(queue: "kiosk-receipt", condition: .unconfirmed, state: "idle", reasons: ["media-empty-error"])
+        let reported = DiagnosticRules.printer(empty)
+        #expect(reported.verdict == .warn && reported.actor == .staff)
+        #expect(reported.action.contains("load paper") && reported.action.contains("last job"), "\(reported.action)")
+        #expect(reported.actionZh?.contains("请装纸") == true)
+    }
+
     @Test func staffActionsHaveChineseWords() {
         #expect(DiagnosticRules.printer(Self.printer(["media-empty-error"])).actionZh == "请装纸")
     }

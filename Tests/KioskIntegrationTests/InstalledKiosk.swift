@@ -12,7 +12,7 @@ struct InstalledKiosk: Sendable {
     /// scripts/kiosk-root's folder, one per test, so tests never share a root.
     let dir: String
     static let script = Rigs.repo.appendingPathComponent("scripts/kiosk-root").path
-    static let printerPorts = ["8501", "8502", "8503"]
+    static let printerPorts = ["8502", "8503"]
 
     /// The package under test: KIOSK_DEB (scripts/test builds it once), else one made now.
     static func package() async throws -> String {

@@ -24,8 +24,35 @@ import Testing
         #expect(PrinterCondition.from(state: "idle", reasons: [], acceptingJobs: false) == .stopped)
     }
 
-    @Test func onlyReadyAndPaperLowCanPrint() {
-        #expect(PrinterCondition.allCases.filter { $0.canPrint } == [.ready, .paperLow])
+    @Test func readyPaperLowAndUnconfirmedCanPrint() {
+        #expect(PrinterCondition.allCases.filter { $0.canPrint } == [.ready, .paperLow, .unconfirmed])
+    }
+
+    /// A USB or serial printer: cupsd's word is live during a job, unconfirmed at idle (the last
+    /// job's fault still held), and a stopped queue is cupsd's own fact.
+    @Test(arguments: [
+        ([String](), "idle", PrinterCondition.unconfirmed, PrinterCondition?.none),
+        (["media-empty-error"], "idle", .unconfirmed, .paperOut),
+        (["media-low-report"], "idle", .unconfirmed, .paperLow),
+        ([], "processing", .ready, nil),
+        (["media-empty-error"], "processing", .paperOut, nil),
+        (["media-jam-error"], "processing", .jammed, nil),
+        (["paused"], "stopped", .stopped, nil),
+        (["media-empty-error"], "stopped", .paperOut, nil),
+    ])
+    func aPrinterNobodyCanAskIsUnconfirmedWhileIdle(
+        reasons: [String], state: String, expected: PrinterCondition, lastReported: PrinterCondition?
+    ) {
+        let condition = PrinterCondition.fromQueueOnly(state: state, reasons: reasons)
+        #expect(condition == expected)
+        let snapshot = PrinterSnapshot(queue: "kiosk-receipt", condition: condition, state: state, reasons: reasons)
+        #expect(snapshot.lastReportedFault == lastReported)
+        #expect(snapshot.shownCondition == lastReported ?? condition)
+        #expect(snapshot.shownCondition != .ready || state == "processing", "idle is never shown as ready")
+    }
+
+    @Test func aQueueNotAcceptingJobsIsStoppedEvenWhenNobodyCanAskItsPrinter() {
+        #expect(PrinterCondition.fromQueueOnly(state: "idle", reasons: [], acceptingJobs: false) == .stopped)
     }
 
     @Test func jobStatesFromIPP() {
