@@ -25,6 +25,11 @@ enum ConfigBundleContent {
                 problems.append("\(name("settings.yaml")):1: not UTF-8 text")
             }
         }
+        // Every locale the bundle brings screen texts for must be complete, to be offered.
+        for path in files.keys.sorted() where path.hasPrefix("locales/") && !path.hasPrefix("locales/print.") && path.hasSuffix(".json") {
+            let locale = String(path.dropFirst("locales/".count).dropLast(".json".count))
+            if !locales.contains(locale) { locales.append(locale) }
+        }
         let localeFiles = locales.flatMap { ["locales/\($0).json", "locales/print.\($0).json"] }
         for path in Array(Set(ConfigBundleFiles.required + localeFiles)).sorted() where files[path] == nil {
             problems.append("\(name(path)): missing; a bundle holds the whole files.directory (\(carriedText))")

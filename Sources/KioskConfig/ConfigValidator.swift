@@ -13,12 +13,31 @@ public enum ConfigValidator {
         }
         if isDirectory.boolValue { return validateBundleSource(URL(fileURLWithPath: path)) }
         do {
-            _ = try ConfigurationLoader.load(path: path)
-            return []
+            let configuration = try ConfigurationLoader.load(path: path)
+            return filesProblems(configuration)
         } catch let error as KioskError {
             return error.message.split(separator: "\n").map(String.init)
         } catch {
             return ["\(path): \(error)"]
+        }
+    }
+
+    /// The kiosk-config folder the file names, read as the daemon reads it, with every locale of
+    /// kiosk.languages complete; nothing when the folder is not on this machine (a site file
+    /// checked away from its kiosk).
+    static func filesProblems(_ configuration: KioskConfiguration) -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: configuration.files.directory, isDirectory: &isDirectory), isDirectory.boolValue
+        else { return [] }
+        do {
+            let files = try KioskConfigFiles.load(
+                directory: URL(fileURLWithPath: configuration.files.directory), locale: configuration.kiosk.locale,
+                languages: configuration.kiosk.languages)
+            return files.languageProblems.map { "\(configuration.files.directory): \($0)" }
+        } catch let error as KioskError {
+            return ["\(configuration.files.directory): \(error.message)"]
+        } catch {
+            return ["\(configuration.files.directory): \(error)"]
         }
     }
 

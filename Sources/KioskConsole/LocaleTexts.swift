@@ -26,6 +26,9 @@ public struct LocaleTexts: Sendable, Equatable {
 
     public func has(_ key: String) -> Bool { texts[key] != nil || fallback[key] != nil }
 
+    /// The reference's keys this locale does not translate, sorted (none for the reference).
+    public var missingKeys: [String] { fallback.keys.filter { texts[$0] == nil }.sorted() }
+
     /// The texts the session engine prints on receipts (`SessionSettings.receiptTexts`).
     public var receiptTexts: [String: String] { fallback.merging(texts) { _, own in own } }
 

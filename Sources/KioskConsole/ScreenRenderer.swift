@@ -10,14 +10,26 @@ public struct ScreenRenderer: Sendable {
     public static let minimumColumns = 40
     public static let minimumRows = 12
 
-    public func render(_ screen: Screen, texts: LocaleTexts, columns: Int, rows: Int) -> [String] {
-        frame(screen, texts: texts, columns: columns, rows: rows).lines
+    /// - Parameter offer: the language key's offer, in the words of the language it offers
+    ///   ("English: press #" on a Chinese screen), shown on the attract screen and the menu.
+    public func render(_ screen: Screen, texts: LocaleTexts, columns: Int, rows: Int, offer: String? = nil) -> [String] {
+        frame(screen, texts: texts, columns: columns, rows: rows, offer: offer).lines
     }
 
-    public func frame(_ screen: Screen, texts: LocaleTexts, columns: Int, rows: Int) -> ScreenFrame {
+    public func frame(_ screen: Screen, texts: LocaleTexts, columns: Int, rows: Int, offer: String? = nil) -> ScreenFrame {
         let columns = max(columns, 20)
         let rows = max(rows, 6)
         var body = Self.body(screen, texts, columns: columns, rows: rows)
+        if let offer, screen.continuePrompt == nil {
+            switch screen.content {
+            case .attract, .menu:
+                // On the key-hint line, which every size has. The offer must show even where the
+                // hint is cut: a citizen who cannot read the hint is the one who needs it.
+                let both = body.hint.isEmpty ? offer : body.hint + "  " + offer
+                body.hint = DisplayWidth.of(both) < columns ? both : offer + "  " + body.hint
+            default: break
+            }
+        }
         if let seconds = screen.continuePrompt {
             body = ScreenBody(
                 title: texts("prompt.title"),

@@ -9,14 +9,17 @@ public enum Key: Sendable, Equatable, Hashable, CustomStringConvertible {
     case back
     case up
     case down
+    /// 中文 / English: this citizen's language (on the attract screen and the menu).
+    case language
 
-    /// The key's name in keymap.json ("digit0"…"digit9", "enter", "back", "up", "down").
+    /// The key's name in keymap.json ("digit0"…"digit9", "enter", "back", "up", "down", "language").
     public init?(name: String) {
         switch name {
         case "enter": self = .enter
         case "back": self = .back
         case "up": self = .up
         case "down": self = .down
+        case "language": self = .language
         default:
             guard name.hasPrefix("digit"), let d = Int(name.dropFirst(5)), (0...9).contains(d) else { return nil }
             self = .digit(d)
@@ -30,6 +33,7 @@ public enum Key: Sendable, Equatable, Hashable, CustomStringConvertible {
         case .back: "back"
         case .up: "up"
         case .down: "down"
+        case .language: "language"
         }
     }
 }

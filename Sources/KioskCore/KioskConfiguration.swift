@@ -7,12 +7,33 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
         public var id: String = "KIOSK-DEMO-0001"
         /// The hall shown on the status line and printed on receipts.
         public var hall: String = "示范市人力资源和社会保障局服务大厅"
-        /// First locale of the screen texts.
+        /// The kiosk's own locale: screens, guides and paper, for every citizen who chooses none.
         public var locale: String = "zh-CN"
+        /// The locales a citizen may switch their own session to with the language key, in the
+        /// key's order (the kiosk's own locale is always offered, first). One turns the key off.
+        public var languages: [String] = ["zh-CN", "en"]
         /// The fleet groups this kiosk belongs to: a signed bundle targets a kiosk id or a group.
         public var groups: [String] = []
         public init() {}
-        enum CodingKeys: String, CodingKey, CaseIterable { case id, hall, locale, groups }
+        enum CodingKeys: String, CodingKey, CaseIterable { case id, hall, locale, languages, groups }
+
+        /// `locale` first, then the other `languages` in their order, each once.
+        public var offeredLocales: [String] {
+            var offered = [locale]
+            for language in languages where !offered.contains(language) { offered.append(language) }
+            return offered
+        }
+
+        /// A locale tag as the files are named: `zh-CN`, `en`, `ug`, `bo-CN`.
+        public static func isLocaleTag(_ tag: String) -> Bool {
+            let parts = tag.split(separator: "-", omittingEmptySubsequences: false)
+            guard let first = parts.first, (2...3).contains(first.count), first.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+                return false
+            }
+            return parts.dropFirst().allSatisfy {
+                (2...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+            }
+        }
     }
 
     public struct Hub: Sendable, Equatable, Codable {
@@ -168,7 +189,10 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
         if printers.certificate.isEmpty { errors.append("printers.certificate: a CUPS queue name") }
         if store.path.isEmpty { errors.append("store.path: a file path") }
         if !(0.2...60).contains(console.refreshSeconds) { errors.append("console.refreshSeconds: 0.2 to 60") }
-        if !["zh-CN", "en"].contains(kiosk.locale) { errors.append("kiosk.locale: zh-CN or en") }
+        if !Kiosk.isLocaleTag(kiosk.locale) { errors.append("kiosk.locale: a locale tag such as zh-CN or en") }
+        for language in kiosk.languages where !Kiosk.isLocaleTag(language) {
+            errors.append("kiosk.languages: '\(language)' is not a locale tag such as zh-CN or en")
+        }
         if !(5...3600).contains(session.idleSeconds) { errors.append("session.idleSeconds: 5 to 3600") }
         if !(3...600).contains(session.promptSeconds) { errors.append("session.promptSeconds: 3 to 600") }
         if session.cardLeftSeconds <= session.takeCardReminderSeconds {
@@ -270,6 +294,7 @@ extension KioskConfiguration.Kiosk {
         id = try c.decodeIfPresent(String.self, forKey: .id) ?? id
         hall = try c.decodeIfPresent(String.self, forKey: .hall) ?? hall
         locale = try c.decodeIfPresent(String.self, forKey: .locale) ?? locale
+        languages = try c.decodeIfPresent([String].self, forKey: .languages) ?? languages
         groups = try c.decodeIfPresent([String].self, forKey: .groups) ?? groups
     }
 }

@@ -9,12 +9,21 @@ public struct Screen: Sendable, Equatable {
     public var countdown: Int?
     /// The "继续办理？按确认键继续" prompt over the content, with its own seconds left.
     public var continuePrompt: Int?
+    /// The locale this citizen chose with the language key; nil for the kiosk's own.
+    public var locale: String?
+    /// The locale the language key switches to now; nil when the kiosk offers one language.
+    public var nextLocale: String?
 
-    public init(content: ScreenContent, status: StatusInfo, countdown: Int? = nil, continuePrompt: Int? = nil) {
+    public init(
+        content: ScreenContent, status: StatusInfo, countdown: Int? = nil, continuePrompt: Int? = nil, locale: String? = nil,
+        nextLocale: String? = nil
+    ) {
         self.content = content
         self.status = status
         self.countdown = countdown
         self.continuePrompt = continuePrompt
+        self.locale = locale
+        self.nextLocale = nextLocale
     }
 }
 

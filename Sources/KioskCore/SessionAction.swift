@@ -64,11 +64,14 @@ public struct PrintJobRequest: Sendable, Equatable {
     public var id: RequestID
     public var sessionId: String
     public var document: Document
+    /// The citizen's language for the paper; nil for the kiosk's own.
+    public var locale: String?
 
-    public init(id: RequestID, sessionId: String, document: Document) {
+    public init(id: RequestID, sessionId: String, document: Document, locale: String? = nil) {
         self.id = id
         self.sessionId = sessionId
         self.document = document
+        self.locale = locale
     }
 
     public var kind: PrintRequest.Kind {

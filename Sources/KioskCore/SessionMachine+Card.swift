@@ -116,7 +116,7 @@ extension SessionMachine {
             emit(.verifyPIN(id, pin: state.digits))
             state.digits = ""
             state.checking = id
-        case .up, .down:
+        case .up, .down, .language:
             return
         }
         phase = .pin(state)

@@ -9,6 +9,14 @@ extension SessionMachine {
             session?.slowDown()
             return
         }
+        if key == .language {
+            // Only where nothing is half-done: the attract screen, the guides and the menu.
+            switch phase {
+            case .idle, .browsingGuides, .guides, .menu: switchLanguage()
+            default: break
+            }
+            return
+        }
         switch phase {
         case .idle:
             if key == .digit(0), !guides.isEmpty, !maintenance, !stopRequested { phase = .browsingGuides(GuideNav()) }
@@ -125,6 +133,10 @@ extension SessionMachine {
             return
         case .printing(let run):
             printingTick(run)
+            return
+        case .idle where session == nil && language != nil:
+            // Chosen on the attract screen by someone who left: the next citizen gets the kiosk's.
+            if now.uptime - lastInput >= t.guideIdleSeconds { language = nil }
             return
         case .reading(let id):
             // A card that stops answering (SCardTransmit has no deadline of its own) ends like an

@@ -11,7 +11,7 @@ extension SessionMachine {
                 document: .certificate(
                     CertificateContent(
                         certificate: certificate, hall: settings.hall, kioskId: settings.kioskId,
-                        printedAt: SessionClock.local(now.wall, settings.timeZone))))
+                        printedAt: SessionClock.local(now.wall, settings.timeZone))), locale: language)
         ]
         if health.canPrint(.receipt) {
             jobs.append(receiptJob(.participationCertificate, outcomeKey: "outcome.certificate-printed"))
@@ -36,7 +36,7 @@ extension SessionMachine {
 
     func receiptJob(_ service: ServiceID, outcomeKey: String) -> PrintJobRequest {
         let session = self.session!
-        var outcome = settings.receiptTexts[outcomeKey] ?? outcomeKey
+        var outcome = receiptTexts[outcomeKey] ?? outcomeKey
         if let face = session.faceOutcome {
             outcome = outcome.replacingOccurrences(of: "{nextDueBy}", with: face.nextDueBy ?? "-")
                 .replacingOccurrences(of: "{receiptNo}", with: face.receiptNo ?? "-")
@@ -44,10 +44,11 @@ extension SessionMachine {
         let serviceKey = catalog.definition(service)?.titleKey ?? "service.\(service.rawValue)"
         let content = ReceiptContent(
             hall: settings.hall, kioskId: settings.kioskId, time: SessionClock.local(now.wall, settings.timeZone),
-            service: settings.receiptTexts[serviceKey] ?? service.rawValue, outcome: outcome, holderName: session.holderMasked,
+            service: receiptTexts[serviceKey] ?? service.rawValue, outcome: outcome, holderName: session.holderMasked,
             holderSSN: session.certificate?.holder.ssn ?? session.card?.ssnMasked, transactionNo: session.transactionId ?? session.id,
             verifyUrl: service == .participationCertificate ? session.certificate?.verifyUrl : nil)
-        return PrintJobRequest(id: RequestID(rawValue: settings.makeID()), sessionId: session.id, document: .receipt(content))
+        return PrintJobRequest(
+            id: RequestID(rawValue: settings.makeID()), sessionId: session.id, document: .receipt(content), locale: language)
     }
 
     mutating func printingKey(_ key: Key, _ run: PrintRun) {

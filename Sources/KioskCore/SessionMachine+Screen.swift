@@ -3,7 +3,7 @@
 extension SessionMachine {
     public var screen: Screen {
         let t = settings.timeouts
-        var screen = Screen(content: content, status: statusInfo)
+        var screen = Screen(content: content, status: statusInfo, locale: language, nextLocale: nextLocale)
         if session != nil, phase.awaitsInput {
             if let since = promptSince {
                 screen.continuePrompt = Self.secondsLeft(t.promptSeconds * pace - (now.uptime - since))

@@ -8,7 +8,12 @@
 public struct SessionMachine: Sendable {
     public let settings: SessionSettings
     public let catalog: ServiceCatalog
-    public let guides: [ServiceGuide]
+    /// The guides in the kiosk's locale, and in each other locale it offers.
+    let ownGuides: [ServiceGuide]
+    let localizedGuides: [String: [ServiceGuide]]
+    /// The locale this citizen chose with the language key; nil for the kiosk's own. It lasts
+    /// until their session ends (or the attract screen is left alone), then the kiosk's returns.
+    var language: String?
     public internal(set) var health = DeviceHealth()
     /// Operations switched the kiosk out of service: no new sessions.
     public internal(set) var maintenance = false
@@ -32,12 +37,37 @@ public struct SessionMachine: Sendable {
     var stopAnnounced = false
     var out: [SessionAction] = []
 
-    public init(settings: SessionSettings, catalog: ServiceCatalog, guides: [ServiceGuide] = [], now: SessionTime) {
+    public init(
+        settings: SessionSettings, catalog: ServiceCatalog, guides: [ServiceGuide] = [],
+        localizedGuides: [String: [ServiceGuide]] = [:], now: SessionTime
+    ) {
         self.settings = settings
         self.catalog = catalog
-        self.guides = guides.sorted { ($0.order, $0.id) < ($1.order, $1.id) }
+        self.ownGuides = guides.sorted { ($0.order, $0.id) < ($1.order, $1.id) }
+        self.localizedGuides = localizedGuides.mapValues { $0.sorted { ($0.order, $0.id) < ($1.order, $1.id) } }
         self.now = now
         self.lastInput = now.uptime
+    }
+
+    /// The guides in this citizen's language.
+    public var guides: [ServiceGuide] { language.flatMap { localizedGuides[$0] } ?? ownGuides }
+
+    /// The receipt texts in this citizen's language.
+    var receiptTexts: [String: String] { language.flatMap { settings.localizedReceiptTexts[$0] } ?? settings.receiptTexts }
+
+    /// The locale the language key switches to from the current one; nil when there is one.
+    var nextLocale: String? {
+        let offered = settings.locales
+        guard offered.count > 1 else { return nil }
+        let current = language ?? offered[0]
+        let index = offered.firstIndex(of: current) ?? 0
+        return offered[(index + 1) % offered.count]
+    }
+
+    /// The language key: the next locale, or the kiosk's own again when that is next.
+    mutating func switchLanguage() {
+        guard let next = nextLocale else { return }
+        language = next == settings.locales.first ? nil : next
     }
 
     /// True while any personal field of a citizen is held in memory.
@@ -118,6 +148,7 @@ public struct SessionMachine: Sendable {
         ending.wipe()
         session = nil
         promptSince = nil
+        language = nil
         emit(.endSession(sessionId: ending.id))
     }
 

@@ -55,6 +55,11 @@ public struct SessionSettings: Sendable {
     /// Texts printed on receipts, in the kiosk's locale (LocaleTexts.receiptTexts()): keys
     /// `service.<id>` and `outcome.<word>`. A missing key prints the key.
     public var receiptTexts: [String: String]
+    /// The languages a citizen may choose with the language key, the kiosk's own first; one (or
+    /// none) turns the key off.
+    public var locales: [String] = []
+    /// Receipt texts of the other locales in `locales`, by locale.
+    public var localizedReceiptTexts: [String: [String: String]] = [:]
     /// Session, transaction, request and idempotency ids: UUIDs in production, a counter in tests.
     public var makeID: @Sendable () -> String
 

@@ -24,15 +24,22 @@ struct CitizenConsoleService: Service {
         let configuration = environment.configuration
         let (events, continuation) = AsyncStream.makeStream(of: SessionEvent.self)
         let texts = files.texts
+        let catalog = files.localized.mapValues(\.texts).merging([configuration.kiosk.locale: texts]) { _, own in own }
         let renderer = ScreenRenderer()
         let output = self.output
-        let settings = SessionSettings(configuration: configuration, timeouts: configuration.session, receiptTexts: texts.receiptTexts)
-        let machine = SessionMachine(settings: settings, catalog: files.catalog, guides: files.guides, now: .current())
+        var settings = SessionSettings(configuration: configuration, timeouts: configuration.session, receiptTexts: texts.receiptTexts)
+        settings.locales = configuration.kiosk.offeredLocales.filter { catalog[$0] != nil }
+        settings.localizedReceiptTexts = files.localized.mapValues(\.texts.receiptTexts)
+        let machine = SessionMachine(
+            settings: settings, catalog: files.catalog, guides: files.guides, localizedGuides: files.localized.mapValues(\.guides),
+            now: .current())
         let runner = SessionRunner(
             machine: machine, environment: environment, events: continuation, consentText: { texts($0) }, logger: logger,
             onScreen: { screen in
                 let size = output.size()
-                output.draw(renderer.frame(screen, texts: texts, columns: size.columns, rows: size.rows).ansiLines)
+                let shown = screen.locale.flatMap { catalog[$0] } ?? texts
+                let offer = screen.nextLocale.flatMap { catalog[$0]?("language.offer") }
+                output.draw(renderer.frame(screen, texts: shown, columns: size.columns, rows: size.rows, offer: offer).ansiLines)
             },
             onAlert: { level in output.bell(times: level.rawValue) })
 

@@ -138,7 +138,8 @@ extension KioskApp {
         let directory = URL(fileURLWithPath: configuration.files.directory)
         let files: KioskConfigFiles
         do {
-            files = try KioskConfigFiles.load(directory: directory, locale: configuration.kiosk.locale)
+            files = try KioskConfigFiles.load(
+                directory: directory, locale: configuration.kiosk.locale, languages: configuration.kiosk.languages)
         } catch let error as KioskError {
             throw error.adding(context: "kiosk-config at \(directory.path)")
         } catch {
@@ -153,8 +154,12 @@ extension KioskApp {
             .certificate: CUPSKioskPrinter(queue: configuration.printers.certificate, log: store),
         ]
         let subjectKey = try SubjectKey.loadOrCreate(path: SubjectKey.defaultPath(forStore: configuration.store.path))
+        for problem in files.languageProblems {
+            // The kiosk serves in its own language; only this choice is missing.
+            logger.error("a language is not offered: \(problem)")
+        }
         let templates = files.templates
-        let environment = KioskEnvironment(
+        var environment = KioskEnvironment(
             configuration: configuration, store: store, subjectKey: subjectKey, hub: hub, printers: printers,
             renderer: ProcessDocumentRenderer.renderer(templates: templates, executable: renderExecutable),
             cardSlot: PCSCCardSlot(
@@ -166,6 +171,9 @@ extension KioskApp {
             camera: faceCamera(configuration.camera),
             clock: SystemClock(),
             media: [.receipt: templates.receipt.media, .certificate: templates.certificate.media], metrics: metrics)
+        environment.localizedRenderers = files.localized.mapValues {
+            ProcessDocumentRenderer.renderer(templates: $0.templates, executable: renderExecutable)
+        }
         return (environment, files)
     }
 

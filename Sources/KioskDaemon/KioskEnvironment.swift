@@ -18,4 +18,6 @@ struct KioskEnvironment: Sendable {
     let media: [PrinterRole: [String]]
     /// Counters fed from the journal entries the session runner stores.
     let metrics: KioskMetrics
+    /// The paper of the other languages a citizen may choose, by locale.
+    var localizedRenderers: [String: any DocumentRendering] = [:]
 }

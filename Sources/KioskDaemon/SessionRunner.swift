@@ -261,7 +261,7 @@ actor SessionRunner {
             send(.actionFailed(job.id, .kiosk(KioskError(.printer, "no \(role.rawValue) printer configured"))))
             return
         }
-        let renderer = environment.renderer
+        let renderer = job.locale.flatMap { environment.localizedRenderers[$0] } ?? environment.renderer
         let media = environment.media[role] ?? []
         prints.insert(job.id)
         let kioskId = environment.configuration.kiosk.id

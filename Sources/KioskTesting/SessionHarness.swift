@@ -13,13 +13,19 @@ public struct SessionHarness {
     public init(
         catalog: ServiceCatalog = .standard, guides: [ServiceGuide] = SessionFixtures.guides(),
         timeouts: SessionTimeouts = SessionTimeouts(),
-        healthy: Bool = true, receiptTexts: [String: String] = [:]
+        healthy: Bool = true, receiptTexts: [String: String] = [:],
+        languages: [String: (receiptTexts: [String: String], guides: [ServiceGuide])] = [:]
     ) {
         time = SessionTime(uptime: 1000, wall: SessionFixtures.wall)
         let ids = CountingIDs()
-        let settings = SessionSettings(
+        var settings = SessionSettings(
             kioskId: "KIOSK-DEMO-0001", hall: "示范市人力资源和社会保障局服务大厅", timeouts: timeouts, receiptTexts: receiptTexts, makeID: { ids.make() })
-        machine = SessionMachine(settings: settings, catalog: catalog, guides: guides, now: time)
+        if !languages.isEmpty {
+            settings.locales = ["zh-CN"] + languages.keys.sorted()
+            settings.localizedReceiptTexts = languages.mapValues(\.receiptTexts)
+        }
+        machine = SessionMachine(
+            settings: settings, catalog: catalog, guides: guides, localizedGuides: languages.mapValues(\.guides), now: time)
         if healthy {
             send(.printerStatus(.receipt, SessionFixtures.printer(.receipt, .ready)))
             send(.printerStatus(.certificate, SessionFixtures.printer(.certificate, .ready)))

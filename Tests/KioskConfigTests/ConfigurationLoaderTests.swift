@@ -22,7 +22,7 @@ import Testing
         } throws: { error in
             let message = (error as? KioskError)?.message ?? ""
             return message.contains("site.yaml:3") && message.contains("unknown key 'idd'")
-                && message.contains("allowed: groups, hall, id, locale")
+                && message.contains("allowed: groups, hall, id, languages, locale")
         }
     }
 

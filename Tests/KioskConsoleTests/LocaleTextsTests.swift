@@ -35,17 +35,44 @@ import Testing
         for section in ServiceGuide.Section.allCases { #expect(texts.has("guide.section.\(section.rawValue)")) }
     }
 
-    /// The repository ships print texts in Chinese only (certificates are official documents):
-    /// an English kiosk's folder adds its own, here a copy of the Chinese ones.
-    @Test func theWholeConfigFolderLoads() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-config-en-\(UUID().uuidString.prefix(8))")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try FileManager.default.copyItem(at: Self.locales.deletingLastPathComponent(), to: folder)
-        try FileManager.default.copyItem(
-            at: folder.appendingPathComponent("locales/print.zh-CN.json"), to: folder.appendingPathComponent("locales/print.en.json"))
-        let files = try KioskConfigFiles.load(directory: folder, locale: "en")
+    /// The repository's folder, for an English kiosk offering Chinese too: every locale
+    /// complete (screens, guides, paper).
+    @Test func theWholeConfigFolderLoadsInEveryLanguage() throws {
+        let folder = Self.locales.deletingLastPathComponent()
+        let files = try KioskConfigFiles.load(directory: folder, locale: "en", languages: ["zh-CN", "en"])
+        #expect(files.languageProblems.isEmpty, "\(files.languageProblems)")
         #expect(files.catalog.enabled.count == 6)
         #expect(files.guides.map(\.id) == ["participation-certificate", "pension-qualification", "card-loss"])
+        #expect(files.guides.first?.title.hasPrefix("Printing") == true)
+        #expect(files.localized["zh-CN"]?.guides.first?.title == "社会保险参保证明打印")
+        #expect(files.templates.texts.receipt["title"] == "Service Receipt")
         #expect(files.texts.locale == "en" && files.keymap.sequences[[0x0D]] == .enter)
+        #expect(files.keymap.sequences[Array("#".utf8)] == .language)
+    }
+
+    /// A new language is data only; one with texts, a guide or paper missing is not offered, and
+    /// says which.
+    @Test func anIncompleteLanguageIsNotOfferedAndNamesWhatIsMissing() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-config-ug-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: Self.locales.deletingLastPathComponent(), to: folder)
+        var texts = try JSONDecoder().decode(
+            [String: String].self, from: Data(contentsOf: folder.appendingPathComponent("locales/en.json")))
+        texts["attract.welcome"] = nil
+        texts["menu.title"] = nil
+        try JSONEncoder().encode(texts).write(to: folder.appendingPathComponent("locales/ug.json"))
+        try FileManager.default.copyItem(
+            at: folder.appendingPathComponent("locales/print.en.json"), to: folder.appendingPathComponent("locales/print.ug.json"))
+        let files = try KioskConfigFiles.load(directory: folder, locale: "zh-CN", languages: ["zh-CN", "ug"])
+        #expect(files.localized["ug"] == nil)
+        #expect(
+            files.languageProblems.count == 1 && files.languageProblems[0].contains("attract.welcome")
+                && files.languageProblems[0].contains("menu.title"), "\(files.languageProblems)")
+        #expect(throws: KioskError.self) { try KioskConfigFiles.load(directory: folder, locale: "ug") }
+        texts["attract.welcome"] = "—"
+        texts["menu.title"] = "—"
+        try JSONEncoder().encode(texts).write(to: folder.appendingPathComponent("locales/ug.json"))
+        let guides = try KioskConfigFiles.load(directory: folder, locale: "zh-CN", languages: ["ug"])
+        #expect(guides.languageProblems.first?.contains("guides/card-loss.ug.json") == true, "\(guides.languageProblems)")
     }
 }

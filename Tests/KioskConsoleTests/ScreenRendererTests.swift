@@ -223,4 +223,41 @@ import Testing
             #expect(rendered == expected, "\(name) \(columns)x\(rows) differs; if intended, re-record with KIOSK_RECORD_SNAPSHOTS=1")
         }
     }
+
+    /// Every screen in English, as a citizen who pressed the language key sees it (the key's
+    /// offer back to Chinese on the attract screen and the menu).
+    @Test(arguments: all)
+    func matchesEnglishSnapshot(name: String) throws {
+        for (columns, rows) in [(40, 12), (80, 24)] {
+            let rendered =
+                ScreenRenderer().render(Self.screen(name), texts: Self.en, columns: columns, rows: rows, offer: Self.zh("language.offer"))
+                .joined(separator: "\n") + "\n"
+            let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+                "Snapshots/en/screen-\(name)-\(columns)x\(rows).txt")
+            if ProcessInfo.processInfo.environment["KIOSK_RECORD_SNAPSHOTS"] == "1" {
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try rendered.write(to: url, atomically: true, encoding: .utf8)
+            }
+            let expected = try String(contentsOf: url, encoding: .utf8)
+            #expect(rendered == expected, "\(name) \(columns)x\(rows) differs; if intended, re-record with KIOSK_RECORD_SNAPSHOTS=1")
+        }
+    }
+
+    /// The language key's offer is in the language it offers, on the attract screen and the menu,
+    /// and shows even on the smallest screen.
+    @Test func theLanguageOfferShowsOnAttractAndMenuAtEverySize() {
+        for (columns, rows) in [(40, 12), (80, 24)] {
+            for name in ["attract", "menu"] {
+                let zh = ScreenRenderer().render(
+                    Self.screen(name), texts: Self.zh, columns: columns, rows: rows, offer: Self.en("language.offer"))
+                #expect(zh.joined().contains("English: press #"), "\(name) \(columns)x\(rows):\n\(zh.joined(separator: "\n"))")
+                let en = ScreenRenderer().render(
+                    Self.screen(name), texts: Self.en, columns: columns, rows: rows, offer: Self.zh("language.offer"))
+                #expect(en.joined().contains("中文请按 # 键"), "\(name) \(columns)x\(rows):\n\(en.joined(separator: "\n"))")
+            }
+        }
+        let preview = ScreenRenderer().render(
+            Self.screen("certificate-preview"), texts: Self.zh, columns: 80, rows: 24, offer: Self.en("language.offer"))
+        #expect(!preview.joined().contains("English"), "no switch offered mid-service")
+    }
 }
