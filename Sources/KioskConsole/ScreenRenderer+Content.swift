@@ -23,6 +23,7 @@ extension ScreenRenderer {
             return ScreenBody(
                 title: t("reading.title"), lines: [.center(t("reading.body"), .emphasis), .blank, .center(t("reading.keep"))], middle: true)
         case .pinEntry(let v): return pin(v, t)
+        case .staffCode(let v): return staffCode(v, t)
         case .pinBlocked:
             return ScreenBody(
                 title: t("pin.title"), lines: [.center(t("pin.blocked"), .warning), .blank, .center(t("pin.blockedHelp"))],
@@ -94,6 +95,25 @@ extension ScreenRenderer {
         if v.checking { lines += [.blank, .center(t("pin.checking"))] }
         if let tries = v.triesLeft { lines += [.blank, .center(t("pin.wrong", ["tries": String(tries)]), .warning)] }
         return ScreenBody(title: t(titleKey(v.service)), lines: lines, hint: t("hint.pin"), middle: true)
+    }
+
+    /// 帮办: the worker's code, as dots; why the last one failed; the lock's time left.
+    private static func staffCode(_ v: StaffCodeView, _ t: LocaleTexts) -> ScreenBody {
+        if let seconds = v.lockedSeconds {
+            let minutes = String(max(1, (seconds + 59) / 60))
+            return ScreenBody(
+                title: t("staff.title"), lines: [.center(t("staff.locked", ["minutes": minutes]), .warning)], hint: t("hint.continue"),
+                middle: true)
+        }
+        let dots = (0..<v.maxDigits).map { $0 < v.digitsEntered ? "*" : "_" }.joined(separator: " ")
+        var lines: [BodyLine] = [.center(t("staff.enter", ["digits": String(v.maxDigits)])), .blank, .center(dots, .emphasis)]
+        if v.checking { lines += [.blank, .center(t("staff.checking"))] }
+        switch v.problem {
+        case .refused: lines += [.blank, .center(t("staff.refused", ["tries": String(v.triesLeft ?? 0)]), .warning)]
+        case .unavailable: lines += [.blank, .center(t("staff.unavailable"), .warning)]
+        case nil: break
+        }
+        return ScreenBody(title: t("staff.title"), lines: lines, hint: t("hint.pin"), middle: true)
     }
 
     private static func menu(_ v: MenuView, _ t: LocaleTexts, compact: Bool, width: Int) -> ScreenBody {

@@ -86,7 +86,8 @@ public struct ScreenRenderer: Sendable {
     private func statusLine(_ screen: Screen, _ texts: LocaleTexts, columns: Int) -> String {
         let s = screen.status
         let right = screen.countdown.map { texts("status.countdown", ["seconds": String($0)]) } ?? ""
-        let left = "\(s.clock) \(s.kioskId)"
+        // An assisted citizen sees who helps them where the kiosk's id stands (it is not theirs).
+        let left = "\(s.clock) " + (s.assistedBy.map { texts("status.assisted", ["name": $0]) } ?? s.kioskId)
         func printer(_ key: String, _ condition: PrinterCondition?) -> String {
             "\(texts(key)) \(texts("printer.\(condition?.rawValue ?? "unknown")"))"
         }

@@ -50,9 +50,11 @@ public struct DocumentCode: Sendable, Equatable, CustomStringConvertible {
 extension JournalEntry {
     /// A receipt was made: its own record, whose seq and hash its code carries. The print's
     /// outcome follows in the session's `print` record, as for every print.
-    public static func documentIssued(kind: PrintRequest.Kind, requestId: String, sessionId: String?) -> JournalEntry {
-        JournalEntry(
-            kind: .print, sessionId: sessionId,
-            payload: ["kind": .string(kind.rawValue), "requestId": .string(requestId), "state": .string("issued")])
+    public static func documentIssued(kind: PrintRequest.Kind, requestId: String, sessionId: String?, staffRef: String? = nil)
+        -> JournalEntry
+    {
+        var payload: [String: JournalValue] = ["kind": .string(kind.rawValue), "requestId": .string(requestId), "state": .string("issued")]
+        if let staffRef { payload["staffRef"] = .string(staffRef) }
+        return JournalEntry(kind: .print, sessionId: sessionId, payload: payload)
     }
 }

@@ -16,6 +16,9 @@ public protocol HubClient: Sendable {
     func verificationState(sessionId: String) async throws -> VerificationState
     func cancelVerification(sessionId: String) async throws
     func submitRating(transactionId: String, service: String, score: Int, comment: String?) async throws
+    /// POST /v1/staff/verify: a hall worker's one-time code for 帮办. An unknown or used code is
+    /// the hub problem `staff-code-invalid`.
+    func verifyStaff(code: String) async throws -> StaffAssistant
     /// POST /v1/kiosks/{id}/status: the kiosk's heartbeat.
     func heartbeat(_ beat: HubHeartbeat) async throws
     /// POST /v1/kiosks/{id}/status with a card left in the slot after its session: the hall's

@@ -10,6 +10,21 @@ public struct HubSubject: Sendable, Equatable, Codable {
     public var cardStatus: String
 }
 
+/// A hall worker whose one-time code the hub verified (帮办).
+public struct StaffAssistant: Sendable, Equatable, Codable {
+    /// The hub's reference for the worker, carried by every journal record of the session.
+    public var staffRef: String
+    /// The worker's name; the kiosk shows it masked.
+    public var displayName: String
+    public var validUntil: String?
+
+    public init(staffRef: String, displayName: String, validUntil: String? = nil) {
+        self.staffRef = staffRef
+        self.displayName = displayName
+        self.validUntil = validUntil
+    }
+}
+
 public struct ContributionRow: Sendable, Equatable, Codable {
     public var month: String
     public var insurance: String

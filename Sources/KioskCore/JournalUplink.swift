@@ -24,6 +24,8 @@ public struct RatingRecord: Sendable, Equatable, Codable {
     public var sessionId: String?
     /// RFC 3339 UTC.
     public var time: String
+    /// The hall worker who helped (帮办), for the rating's journal record.
+    public var staffRef: String?
 
     public static let scores = 1...5
 

@@ -33,6 +33,8 @@ public struct StatusInfo: Sendable, Equatable {
     public var hall: String
     /// Local wall time "HH:mm".
     public var clock: String
+    /// The hall worker helping this citizen (帮办), masked; nil when nobody is.
+    public var assistedBy: String?
     public var receiptPrinter: PrinterCondition?
     public var certificatePrinter: PrinterCondition?
     public var hub: HubStatus?
@@ -59,6 +61,8 @@ public enum ScreenContent: Sendable, Equatable {
     case reading
     case pinEntry(PINEntryView)
     case pinBlocked
+    /// 帮办: the hall worker's one-time code.
+    case staffCode(StaffCodeView)
     case menu(MenuView)
     /// Waiting for the hub on behalf of a service.
     case loading(ServiceID)

@@ -5,6 +5,8 @@ public enum SessionAction: Sendable, Equatable {
     case readCard(RequestID, reader: String, atr: [UInt8])
     /// VERIFY the PIN on the card of this session; answer `.pinResult`. Never log the PIN.
     case verifyPIN(RequestID, pin: String)
+    /// Ask the hub about a hall worker's one-time code; answer `.staffVerified`. Never log the code.
+    case verifyStaff(RequestID, code: String)
     case fetchContributions(RequestID, subjectRef: String, from: String, to: String)
     case fetchPensionPayments(RequestID, subjectRef: String, year: Int)
     case issueCertificate(RequestID, subjectRef: String, months: Int, idempotencyKey: String)
@@ -66,6 +68,8 @@ public struct PrintJobRequest: Sendable, Equatable {
     public var document: Document
     /// The citizen's language for the paper; nil for the kiosk's own.
     public var locale: String?
+    /// The hall worker who helped (帮办), for the paper's journal record.
+    public var staffRef: String?
 
     public init(id: RequestID, sessionId: String, document: Document, locale: String? = nil) {
         self.id = id
@@ -89,7 +93,8 @@ extension SessionAction {
     /// The id the answer will carry, for actions that have one.
     public var requestID: RequestID? {
         switch self {
-        case .readCard(let id, _, _), .verifyPIN(let id, _), .fetchContributions(let id, _, _, _), .fetchPensionPayments(let id, _, _),
+        case .readCard(let id, _, _), .verifyPIN(let id, _), .verifyStaff(let id, _), .fetchContributions(let id, _, _, _),
+            .fetchPensionPayments(let id, _, _),
             .issueCertificate(let id, _, _, _), .startFaceVerification(let id, _, _), .cancelFaceVerification(let id), .cancelPrint(let id):
             return id
         case .print(let job): return job.id

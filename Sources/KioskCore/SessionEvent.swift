@@ -7,6 +7,7 @@ public enum SessionEvent: Sendable, Equatable {
     /// the hub could not be asked; hub services are then shown unavailable).
     case cardRead(RequestID, SocialSecurityCard, HubSubject?)
     case pinResult(RequestID, PINResult)
+    case staffVerified(RequestID, StaffAssistant)
     case contributions(RequestID, [ContributionRow])
     case pensionPayments(RequestID, [PensionPayment])
     case certificate(RequestID, HubCertificate)

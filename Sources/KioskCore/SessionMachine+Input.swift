@@ -12,7 +12,7 @@ extension SessionMachine {
         if key == .language {
             // Only where nothing is half-done: the attract screen, the guides and the menu.
             switch phase {
-            case .idle, .browsingGuides, .guides, .menu: switchLanguage()
+            case .idle, .browsingGuides, .guides, .menu, .staffCode: switchLanguage()
             default: break
             }
             return
@@ -26,6 +26,7 @@ extension SessionMachine {
             if let nav = guideKey(key, nav) { phase = .guides(nav) } else { phase = .menu }
         case .menu: menuKey(key)
         case .pin(let state): pinKey(key, state)
+        case .staffCode(let state): staffCodeKey(key, state)
         case .pinBlocked: if key == .enter || key == .back { phase = .menu }
         case .certificatePreview:
             if key == .enter { printCertificate() }
@@ -57,6 +58,8 @@ extension SessionMachine {
 
     private mutating func menuKey(_ key: Key) {
         switch key {
+        case .digit(0):
+            menuZero()
         case .digit(let n):
             guard let item = menuItems().first(where: { $0.number == n }), item.availability.isAvailable,
                 let definition = catalog.definition(item.service)
@@ -103,11 +106,11 @@ extension SessionMachine {
         case .digit(let score) where RatingRecord.scores.contains(score):
             guard let session else { return }
             let transactionId = session.transactionId ?? session.id
-            emit(
-                .recordRating(
-                    RatingRecord(
-                        transactionId: transactionId, service: service.rawValue, score: score, sessionId: session.id,
-                        time: SessionClock.utc(now.wall))))
+            var rating = RatingRecord(
+                transactionId: transactionId, service: service.rawValue, score: score, sessionId: session.id,
+                time: SessionClock.utc(now.wall))
+            rating.staffRef = session.staff?.staffRef
+            emit(.recordRating(rating))
             // No journal entry here: the store journals the rating in the same transaction as
             // its outbox row (a second one made the hub's journal count every rating twice).
             askForCard(.finished)

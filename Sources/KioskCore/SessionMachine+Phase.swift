@@ -7,6 +7,8 @@ enum Phase: Sendable, Equatable {
     case menu
     case pin(PINState)
     case pinBlocked
+    /// A hall worker types their one-time code (帮办).
+    case staffCode(StaffCodeState)
     case loading(ServiceID, RequestID)
     case certificatePreview
     case contributions([ContributionRow], page: Int)
@@ -32,6 +34,7 @@ enum Phase: Sendable, Equatable {
             .cardStatus, .guides, .printFailed, .serviceFailed, .rating:
             return true
         case .pin(let state): return state.checking == nil
+        case .staffCode(let state): return state.checking == nil
         default: return false
         }
     }

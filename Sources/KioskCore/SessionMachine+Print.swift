@@ -30,7 +30,9 @@ extension SessionMachine {
     }
 
     private mutating func send(_ job: PrintJobRequest) {
-        pending[job.id] = .print(job.kind, sessionId: job.sessionId)
+        var job = job
+        job.staffRef = session?.staff?.staffRef
+        pending[job.id] = .print(job.kind, sessionId: job.sessionId, staffRef: job.staffRef)
         emit(.print(job))
     }
 
@@ -41,6 +43,7 @@ extension SessionMachine {
             outcome = outcome.replacingOccurrences(of: "{nextDueBy}", with: face.nextDueBy ?? "-")
                 .replacingOccurrences(of: "{receiptNo}", with: face.receiptNo ?? "-")
         }
+        if session.staff != nil, let assisted = receiptTexts["outcome.assisted"] { outcome += assisted }
         let serviceKey = catalog.definition(service)?.titleKey ?? "service.\(service.rawValue)"
         let content = ReceiptContent(
             hall: settings.hall, kioskId: settings.kioskId, time: SessionClock.local(now.wall, settings.timeZone),
@@ -90,13 +93,15 @@ extension SessionMachine {
     }
 
     mutating func onPrintFinished(_ id: RequestID, _ status: PrintJobStatus) {
-        guard case .print(let kind, let sessionId)? = take(id) else { return }
+        guard case .print(let kind, let sessionId, let staffRef)? = take(id) else { return }
         var payload: [String: JournalValue] = [
             "kind": .string(kind.rawValue), "requestId": .string(id.rawValue), "jobId": .int(status.jobId),
             "state": .string(status.state.rawValue),
         ]
         // Pages count for what came out of the printer only (metrics: pages printed).
         if status.state == .completed, let pages = status.pages { payload["pages"] = .int(pages) }
+        // The paper may come out after its session ended: the worker who helped still signs it.
+        if let staffRef { payload["staffRef"] = .string(staffRef) }
         emit(
             .journal(
                 JournalEntry(

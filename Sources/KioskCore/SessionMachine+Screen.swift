@@ -17,11 +17,13 @@ extension SessionMachine {
     static func secondsLeft(_ value: Double) -> Int { max(0, Int(value.rounded(.up))) }
 
     var statusInfo: StatusInfo {
-        StatusInfo(
+        var status = StatusInfo(
             kioskId: settings.kioskId, hall: settings.hall, clock: SessionClock.clock(now.wall, settings.timeZone),
             receiptPrinter: health.printers[.receipt]?.shownCondition,
             certificatePrinter: health.printers[.certificate]?.shownCondition,
             hub: health.hub, cameraPresent: health.cameraPresent)
+        status.assistedBy = session?.staff.map { Masking.name($0.displayName) }
+        return status
     }
 
     private var idleContent: ScreenContent {
@@ -50,6 +52,7 @@ extension SessionMachine {
                     service: s.service, digitsEntered: s.digits.count, maxDigits: settings.pinLength, triesLeft: s.triesLeft,
                     checking: s.checking != nil))
         case .pinBlocked: return .pinBlocked
+        case .staffCode: return staffCodeView.map { .staffCode($0) } ?? .menu(MenuView(holder: session.holderMasked, items: menuItems()))
         case .loading(let service, _): return .loading(service)
         case .certificatePreview:
             guard let c = session.certificate else { return .loading(.participationCertificate) }

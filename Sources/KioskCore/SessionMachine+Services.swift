@@ -181,6 +181,9 @@ extension SessionMachine {
             onCardReadFailed(id, failure)
         case .print:
             onPrintFailed(id, failure)
+        case .staff:
+            onStaffFailed(id, failure)
+            return
         case .pin(let service), .hub(let service):
             pending[id] = nil
             guard session != nil else { return }

@@ -33,6 +33,11 @@ public struct SessionMachine: Sendable {
     public static let readDeadlineSeconds: Double = 60
     /// Actions waiting for their answer. Prints outlive the session that started them.
     var pending: [RequestID: Pending] = [:]
+    /// When `0` was last pressed on the menu, for the 帮办 sequence.
+    var staffSequence: [Double] = []
+    /// Refused worker codes in a row, and until when three of them lock the sequence (uptime).
+    var staffFailures = 0
+    var staffLockedUntil: Double?
     var stopRequested = false
     var stopAnnounced = false
     var out: [SessionAction] = []
@@ -91,6 +96,7 @@ public struct SessionMachine: Sendable {
         case .card(let cardEvent): onCard(cardEvent)
         case .cardRead(let id, let card, let subject): onCardRead(id, card, subject)
         case .pinResult(let id, let result): onPINResult(id, result)
+        case .staffVerified(let id, let staff): onStaffVerified(id, staff)
         case .contributions(let id, let rows): onContributions(id, rows)
         case .pensionPayments(let id, let rows): onPensionPayments(id, rows)
         case .certificate(let id, let certificate): onCertificate(id, certificate)
@@ -126,6 +132,9 @@ public struct SessionMachine: Sendable {
     mutating func take(_ id: RequestID) -> Pending? { pending.removeValue(forKey: id) }
 
     mutating func journal(_ kind: JournalKind, display: [String: String] = [:], payload: [String: JournalValue] = [:]) {
+        var payload = payload
+        // 帮办: every record of an assisted session names the worker.
+        if let staff = session?.staff { payload["staffRef"] = .string(staff.staffRef) }
         emit(
             .journal(
                 JournalEntry(
@@ -179,7 +188,8 @@ enum Pending: Sendable, Equatable {
     case pin(ServiceID)
     case hub(ServiceID)
     case face
-    case print(PrintRequest.Kind, sessionId: String)
+    case print(PrintRequest.Kind, sessionId: String, staffRef: String? = nil)
+    case staff
 
     var isPrint: Bool {
         if case .print = self { return true }
@@ -203,6 +213,8 @@ struct SessionData: Sendable {
     /// This citizen's pace: the idle timeouts are multiplied by it. 1.5 from the start for a
     /// citizen of 65 or more; ×1.5 each time they answer "继续办理？", at most 3.
     var pace = 1.0
+    /// The hall worker helping this citizen (帮办), once the hub verified their code.
+    var staff: StaffAssistant?
 
     /// Overwrites the card and drops every string that named the citizen.
     mutating func wipe() {
@@ -211,6 +223,7 @@ struct SessionData: Sendable {
         subject = nil
         certificate = nil
         faceOutcome = nil
+        staff = nil
     }
 
     /// The holder as screens and receipts show it: the hub's name, else the card's, masked here

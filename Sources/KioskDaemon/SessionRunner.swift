@@ -155,6 +155,8 @@ actor SessionRunner {
                 guard let reader else { throw KioskError(.noCard, "no card in the slot") }
                 return .pinResult(id, try await cardSlot.verifyPIN(pin, reader: reader))
             }
+        case .verifyStaff(let id, let code):
+            run(id) { [hub = environment.hub] in .staffVerified(id, try await hub.verifyStaff(code: code)) }
         case .fetchContributions(let id, let ref, let from, let to):
             run(id) { [hub = environment.hub] in .contributions(id, try await hub.contributions(subjectRef: ref, from: from, to: to)) }
         case .fetchPensionPayments(let id, let ref, let year):
@@ -271,7 +273,8 @@ actor SessionRunner {
             case .receipt(var content):
                 // The receipt's own journal record comes first: its code (seq, hash) is printed on
                 // it, so anyone can check the paper against the journal the hub holds.
-                let issued = JournalEntry.documentIssued(kind: .receipt, requestId: job.id.rawValue, sessionId: job.sessionId)
+                let issued = JournalEntry.documentIssued(
+                    kind: .receipt, requestId: job.id.rawValue, sessionId: job.sessionId, staffRef: job.staffRef)
                 if let record = await self.journalAndWait(issued) {
                     content.documentCode = DocumentCode(kioskId: kioskId, seq: record.seq, hash: record.hash).text
                 } else {

@@ -131,6 +131,12 @@ public final class HTTPHubClient: HubClient, Sendable {
             key: IdempotencyKey.named("rating-" + transactionId))
     }
 
+    public func verifyStaff(code: String) async throws -> StaffAssistant {
+        struct In: Encodable { var code: String }
+        // The code is a credential: never in a log line, like a PIN.
+        return try await call(.POST, "/v1/staff/verify", body: In(code: code), sensitive: true)
+    }
+
     /// POST /v1/journal with records already encoded by the journal (the hash covers their
     /// canonical form, so they are sent as they are). Returns highestContiguousSeq.
     public func postJournal(recordsJSON: [Data], key: String) async throws -> Int {

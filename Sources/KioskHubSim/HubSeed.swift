@@ -24,8 +24,16 @@ struct SeedCitizen: Codable, Sendable {
     var face: String
 }
 
+/// A hall worker's one-time code for 帮办 (each works once).
+struct SeedStaffCode: Codable, Sendable {
+    var code: String
+    var staffRef: String
+    var name: String
+}
+
 public struct HubSeed: Codable, Sendable {
     var citizens: [SeedCitizen]
+    var staffCodes: [SeedStaffCode]? = nil
 
     static func load(path: String) throws -> HubSeed {
         try JSONDecoder().decode(HubSeed.self, from: Data(contentsOf: URL(fileURLWithPath: path)))

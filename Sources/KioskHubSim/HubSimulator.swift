@@ -50,6 +50,7 @@ public enum HubSimulator {
         addVerificationRoutes(router, state: state)
         addJournalRoutes(router, state: state)
         addDocumentRoutes(router, state: state)
+        addStaffRoutes(router, state: state)
         addControlRoutes(router, state: state)
 
         let configuration = ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: "kiosk-hub-sim")

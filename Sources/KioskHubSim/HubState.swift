@@ -45,8 +45,13 @@ actor HubState {
     private var certificates: [String: (kioskId: String?, issuedAt: String)] = [:]
     private var configs: [String: (etag: String, body: Data)] = [:]
     private(set) var requestLog: [String] = []
+    /// Hall workers' one-time codes not used yet, by code.
+    private var staffCodes: [String: SeedStaffCode] = [:]
+    private let seededStaffCodes: [SeedStaffCode]
 
     init(seed: HubSeed) {
+        seededStaffCodes = seed.staffCodes ?? []
+        for code in seededStaffCodes { staffCodes[code.code] = code }
         var byRef: [String: SeedCitizen] = [:]
         let key = SymmetricKey(data: Array("kiosk-hub-sim subject key".utf8))
         for c in seed.citizens { byRef[Self.subjectRef(ssn: c.ssn, key: key)] = c }
@@ -82,7 +87,15 @@ actor HubState {
         kioskEvents = [:]
         certificates = [:]
         requestLog = []
+        staffCodes = [:]
+        for code in seededStaffCodes { staffCodes[code.code] = code }
     }
+
+    // MARK: staff codes
+
+    /// The worker of a one-time code, which is used up; nil for an unknown or used code.
+    func useStaffCode(_ code: String) -> SeedStaffCode? { staffCodes.removeValue(forKey: code) }
+    func addStaffCode(_ code: SeedStaffCode) { staffCodes[code.code] = code }
 
     // MARK: idempotency
 

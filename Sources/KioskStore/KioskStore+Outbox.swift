@@ -28,9 +28,11 @@ extension KioskStore {
     public func recordRating(_ rating: RatingRecord) async throws -> Bool {
         guard RatingRecord.scores.contains(rating.score) else { throw KioskError(.invalidInput, "a rating score is 1 to 5") }
         let kioskId = options.kioskId
-        let entry = JournalEntry(
-            kind: .rating, sessionId: rating.sessionId,
-            payload: ["transactionId": .string(rating.transactionId), "service": .string(rating.service), "score": .int(rating.score)])
+        var payload: [String: JournalValue] = [
+            "transactionId": .string(rating.transactionId), "service": .string(rating.service), "score": .int(rating.score),
+        ]
+        if let staffRef = rating.staffRef { payload["staffRef"] = .string(staffRef) }
+        let entry = JournalEntry(kind: .rating, sessionId: rating.sessionId, payload: payload)
         if let problem = entry.problem() { throw KioskError(.invalidInput, problem) }
         return try await write("recording a rating") { db in
             let exists =

@@ -10,6 +10,8 @@ public final class FakeHub: HubClient {
         public var down = false
         /// Answers to resolveSubject; nil: the hub does not know the card (404).
         public var subject: HubSubject? = SessionFixtures.subject()
+        /// Hall workers' codes the hub knows (帮办).
+        public var staffCodes: [String: StaffAssistant] = [:]
         public var certificate = SessionFixtures.certificate
         public var contributions = SessionFixtures.contributions
         public var pensionPayments = SessionFixtures.pensionPayments
@@ -118,6 +120,13 @@ public final class FakeHub: HubClient {
 
     public func submitRating(transactionId: String, service: String, score: Int, comment: String?) async throws {
         _ = try await enter("submitRating")
+    }
+
+    public func verifyStaff(code: String) async throws -> StaffAssistant {
+        guard let staff = try await enter("verifyStaff").staffCodes[code] else {
+            throw HubProblem(status: 404, code: "staff-code-invalid", title: "Unknown or used staff code", retryable: false, requestId: nil)
+        }
+        return staff
     }
 
     public func heartbeat(_ beat: HubHeartbeat) async throws {
