@@ -46,6 +46,8 @@ public struct FaceConsentRequest: Sendable, Equatable {
     /// RFC 3339 UTC.
     public var acceptedAt: String
     public var purpose: String
+    /// The language the citizen read the text in; nil for the kiosk's own.
+    public var locale: String?
 
     public init(version: String, consentTextKey: String, acceptedAt: String, purpose: String = "pension-qualification") {
         self.version = version

@@ -132,8 +132,10 @@ extension SessionMachine {
     mutating func startFace() {
         guard let subjectRef = session?.subject?.subjectRef else { return }
         let id = newRequest(.face)
-        let consent = FaceConsentRequest(
+        var consent = FaceConsentRequest(
             version: settings.consentVersion, consentTextKey: "face.consent.text", acceptedAt: SessionClock.utc(now.wall))
+        // The hub is told of the very text the citizen read, in their language.
+        consent.locale = language
         emit(.startFaceVerification(id, subjectRef: subjectRef, consent: consent))
         phase = .faceRunning(id, nil)
     }

@@ -34,7 +34,9 @@ struct CitizenConsoleService: Service {
             settings: settings, catalog: files.catalog, guides: files.guides, localizedGuides: files.localized.mapValues(\.guides),
             now: .current())
         let runner = SessionRunner(
-            machine: machine, environment: environment, events: continuation, consentText: { texts($0) }, logger: logger,
+            machine: machine, environment: environment, events: continuation,
+            consentText: { key, locale in (locale.flatMap { catalog[$0] } ?? texts)(key) },
+            logger: logger,
             onScreen: { screen in
                 let size = output.size()
                 let shown = screen.locale.flatMap { catalog[$0] } ?? texts

@@ -9,7 +9,8 @@ import Logging
 actor SessionRunner {
     private var machine: SessionMachine
     private let environment: KioskEnvironment
-    private let consentText: @Sendable (String) -> String
+    /// A text by key, in a locale (nil: the kiosk's own).
+    private let consentText: @Sendable (String, String?) -> String
     private let logger: Logger
     private let events: AsyncStream<SessionEvent>.Continuation
     private let onScreen: @Sendable (Screen) async -> Void
@@ -50,7 +51,7 @@ actor SessionRunner {
 
     init(
         machine: SessionMachine, environment: KioskEnvironment, events: AsyncStream<SessionEvent>.Continuation,
-        consentText: @escaping @Sendable (String) -> String, logger: Logger,
+        consentText: @escaping @Sendable (String, String?) -> String, logger: Logger,
         onScreen: @escaping @Sendable (Screen) async -> Void, onAlert: @escaping @Sendable (ReminderLevel) async -> Void
     ) {
         self.machine = machine
@@ -245,7 +246,7 @@ actor SessionRunner {
             return
         }
         let consent = FaceVerificationFlow.consent(
-            version: request.version, text: consentText(request.consentTextKey),
+            version: request.version, text: consentText(request.consentTextKey, request.locale),
             acceptedAt: (try? Date(request.acceptedAt, strategy: .iso8601)) ?? .now)
         let flow = FaceVerificationFlow(hub: environment.hub, camera: camera)
         run(id) { [events] in

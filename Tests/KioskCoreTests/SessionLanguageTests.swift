@@ -60,6 +60,20 @@ import Testing
         #expect(content.service == "Participation certificate" && content.outcome == "Printed")
     }
 
+    /// The hub is told of the consent text the citizen read: the one in their language.
+    @Test func theFaceConsentIsTheTextInTheCitizensLanguage() {
+        var h = Self.harness()
+        h.startAtMenu()
+        h.press(.language)
+        h.press(.digit(4))
+        h.press(.enter)
+        guard case .startFaceVerification(_, _, let consent)? = h.log.last else {
+            Issue.record("no face verification: \(String(describing: h.log.last))")
+            return
+        }
+        #expect(consent.locale == "en" && consent.consentTextKey == "face.consent.text")
+    }
+
     @Test func theNextCitizenGetsTheKiosksLanguage() {
         var h = Self.harness()
         h.startAtMenu()

@@ -34,7 +34,7 @@ final class RunnerRig: Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: SessionEvent.self)
         events = continuation
         let runner = SessionRunner(
-            machine: machine, environment: environment, events: continuation, consentText: { $0 },
+            machine: machine, environment: environment, events: continuation, consentText: { key, _ in key },
             logger: Logger(label: "test.runner"), onScreen: { _ in }, onAlert: { _ in })
         self.runner = runner
         loop = Task { for await event in stream { await runner.handle(event) } }
