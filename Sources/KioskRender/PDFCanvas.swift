@@ -93,7 +93,7 @@ final class PDFCanvas {
             throw KioskError(
                 .invalidInput,
                 "\(field): \(unknown) character(s) have no glyph in the installed fonts (asked for \(family)); "
-                    + "install fonts-noto-cjk (scripts/setup), or print at the counter")
+                    + "install fonts-wqy-microhei and fonts-noto-cjk (scripts/setup), or print at the counter")
         }
         return layout
     }

@@ -102,7 +102,7 @@ import Testing
     @Test func aCertificateOfThirtyPages() async throws {
         let pdf = Self.scratch("long.pdf")
         let started = ContinuousClock.now
-        let out = try await Self.render("certificate", data: try Self.certificateFile("long.json", months: 640), out: pdf)
+        let out = try await Self.render("certificate", data: try Self.certificateFile("long.json", months: 760), out: pdf)
         #expect(out.exitCode == 0, "stderr: \(out.stderr)")
         #expect(ContinuousClock.now - started < .seconds(20))
         let info = try await Rigs.tool("pdfinfo", [pdf]).stdout

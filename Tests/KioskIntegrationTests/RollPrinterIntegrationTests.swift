@@ -108,6 +108,10 @@ import Testing
         }
         let text = try await Rigs.tool("pdftotext", [file.path, "-"]).stdout
         #expect(text.contains("TX-ROLL-\(id.prefix(8))"))
+        // At the top of the roll, not centred on its 297 mm (paper before it would be wasted).
+        let boxes = try await Rigs.tool("pdftotext", ["-bbox", "-l", "1", file.path, "-"]).stdout
+        let firstTop = boxes.firstMatch(of: /yMin="([0-9.]+)"/).flatMap { Double($0.1) } ?? 999
+        #expect(firstTop < 60, "the receipt starts \(firstTop) pt down the roll")
     }
 
     /// Idle, nobody can ask the printer: unconfirmed, never ready, and a job may still be sent.
