@@ -100,26 +100,38 @@ extension SessionMachine {
     mutating func pinKey(_ key: Key, _ state: PINState) {
         guard state.checking == nil else { return }
         var state = state
-        switch key {
-        case .digit(let d):
-            guard state.digits.count < settings.pinLength else { return }
-            state.digits.append(String(d))
-        case .back:
-            if state.digits.isEmpty {
-                phase = .menu
-                return
-            }
-            state.digits.removeLast()
-        case .enter:
-            guard state.digits.count == settings.pinLength else { return }
+        switch Self.digitEntry(key, state.digits, length: settings.pinLength) {
+        case .typed(let digits): state.digits = digits
+        case .leave:
+            phase = .menu
+            return
+        case .submit(let pin):
             let id = newRequest(.pin(state.service))
-            emit(.verifyPIN(id, pin: state.digits))
+            emit(.verifyPIN(id, pin: pin))
             state.digits = ""
             state.checking = id
-        case .up, .down, .language:
-            return
+        case .ignored: return
         }
         phase = .pin(state)
+    }
+
+    /// What a key does to a row of secret digits (a PIN, a worker's code) of `length`.
+    enum DigitEntry: Equatable {
+        case typed(String)
+        /// Back on an empty row.
+        case leave
+        /// Enter on a full row.
+        case submit(String)
+        case ignored
+    }
+
+    static func digitEntry(_ key: Key, _ digits: String, length: Int) -> DigitEntry {
+        switch key {
+        case .digit(let d): return digits.count < length ? .typed(digits + String(d)) : .ignored
+        case .back: return digits.isEmpty ? .leave : .typed(String(digits.dropLast()))
+        case .enter: return digits.count == length ? .submit(digits) : .ignored
+        case .up, .down, .language: return .ignored
+        }
     }
 
     mutating func onPINResult(_ id: RequestID, _ result: PINResult) {

@@ -37,25 +37,19 @@ extension SessionMachine {
             if key == .enter || key == .back { phase = .menu }
             return
         }
-        switch key {
-        case .digit(let d):
-            guard state.digits.count < Self.staffCodeLength else { return }
-            state.digits.append(String(d))
+        switch Self.digitEntry(key, state.digits, length: Self.staffCodeLength) {
+        case .typed(let digits):
+            state.digits = digits
             state.problem = nil
-        case .back:
-            if state.digits.isEmpty {
-                phase = .menu
-                return
-            }
-            state.digits.removeLast()
-        case .enter:
-            guard state.digits.count == Self.staffCodeLength else { return }
+        case .leave:
+            phase = .menu
+            return
+        case .submit(let code):
             let id = newRequest(.staff)
-            emit(.verifyStaff(id, code: state.digits))
+            emit(.verifyStaff(id, code: code))
             state.digits = ""
             state.checking = id
-        case .up, .down, .language:
-            return
+        case .ignored: return
         }
         phase = .staffCode(state)
     }

@@ -12,8 +12,12 @@ public struct SessionMachine: Sendable {
     let ownGuides: [ServiceGuide]
     let localizedGuides: [String: [ServiceGuide]]
     /// The locale this citizen chose with the language key; nil for the kiosk's own. It lasts
-    /// until their session ends (or the attract screen is left alone), then the kiosk's returns.
+    /// until they are gone (their session over and the attract screen back, or the attract
+    /// screen left alone), then the kiosk's returns.
     var language: String?
+    /// Set when a session ends: its "take your card" screens stay in the citizen's language, the
+    /// attract screen after them is the kiosk's.
+    var languageEndsAtIdle = false
     public internal(set) var health = DeviceHealth()
     /// Operations switched the kiosk out of service: no new sessions.
     public internal(set) var maintenance = false
@@ -157,7 +161,7 @@ public struct SessionMachine: Sendable {
         ending.wipe()
         session = nil
         promptSince = nil
-        language = nil
+        languageEndsAtIdle = true
         emit(.endSession(sessionId: ending.id))
     }
 
@@ -166,6 +170,10 @@ public struct SessionMachine: Sendable {
         phase = .idle
         promptSince = nil
         lastInput = now.uptime
+        if languageEndsAtIdle, session == nil {
+            language = nil
+            languageEndsAtIdle = false
+        }
     }
 
     mutating func checkStop() {

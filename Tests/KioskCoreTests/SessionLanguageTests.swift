@@ -89,6 +89,22 @@ import Testing
         #expect(h.screen.locale == nil, "chosen at the attract screen by someone who left")
     }
 
+    /// A session that times out still asks for the card in the citizen's language.
+    @Test func theTakeCardScreensStayInTheCitizensLanguage() {
+        var h = Self.harness()
+        h.startAtMenu()
+        h.press(.language)
+        h.advance(600)
+        guard case .takeCard = h.content else {
+            Issue.record("timed out to the take-card screen: \(h.content)")
+            return
+        }
+        #expect(h.screen.locale == "en")
+        h.removeCard()
+        h.advance(10)
+        #expect(h.screen.locale == nil)
+    }
+
     @Test func aKioskWithOneLanguageOffersNone() {
         var h = SessionHarness()
         #expect(h.screen.nextLocale == nil)

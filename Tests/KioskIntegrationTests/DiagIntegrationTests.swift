@@ -229,8 +229,9 @@ extension PrintFaultIntegrationTests {
             #expect(line["verdict"] as? String == "fail", "\(line)")
             #expect(line["actor"] as? String == "staff", "\(line)")
             #expect(line["action"] as? String == "load paper", "\(line)")
-            // The other printer has no fault on record; without a test page nobody can confirm it.
-            #expect(try diag.verdict("printer kiosk-receipt") == "warn")
+            // The other printer has no fault on record: unconfirmed without a test page (warn), or
+            // ok while another test's receipt prints there; never a fault of this one.
+            #expect(try ["warn", "ok"].contains(diag.verdict("printer kiosk-receipt")))
         }
     }
 }

@@ -54,16 +54,8 @@ import Testing
         }
     }
 
-    @discardableResult
     static func waitFor(_ printer: CUPSKioskPrinter, seconds: Int, _ condition: (PrinterSnapshot) -> Bool) async throws -> PrinterSnapshot {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        var last = await printer.status()
-        while !condition(last) && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(200))
-            last = await printer.status()
-        }
-        #expect(condition(last), "printer did not get there within \(seconds) s: \(last)")
-        return last
+        try await PrintFaultIntegrationTests.waitFor(printer, seconds: seconds, condition)
     }
 
     /// Runs `body` on kiosk-roll-fault, then always clears the fault and, once the queue is idle,
@@ -74,7 +66,7 @@ import Testing
         var failure: (any Error)?
         do { try await body(printer, log) } catch { failure = error }
         try await fault("roll-fault", "clear")
-        try await waitFor(printer, seconds: 20) { $0.state == "idle" && $0.queuedJobs == 0 }
+        _ = try await waitFor(printer, seconds: 20) { $0.state == "idle" && $0.queuedJobs == 0 }
         if await printer.status().lastReportedFault != nil {
             let id = UUID().uuidString.lowercased()
             let job = try await printer.submit(try submission(id, try receipt("TX-ROLL-RESET")))
