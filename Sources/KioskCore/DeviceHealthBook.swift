@@ -145,10 +145,8 @@ extension DeviceHealthBook {
         case .stopped: return (.failed, reasons.contains("paused") ? reasons : reasons + ["stopped"])
         case .unconfirmed:
             // A fault the printer reported at its last job stands until a job says otherwise.
-            guard let fault = snapshot.lastReportedFault else { return (.unknown, ["unconfirmed"]) }
-            var asReported = snapshot
-            asReported.condition = fault
-            return printerState(asReported)
+            guard let reported = snapshot.asLastReported else { return (.unknown, ["unconfirmed"]) }
+            return printerState(reported)
         }
     }
 }

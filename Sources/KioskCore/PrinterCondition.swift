@@ -109,6 +109,15 @@ public struct PrinterSnapshot: Sendable, Equatable, Codable {
     /// The condition to show: a fault reported at the last job rather than "unconfirmed".
     public var shownCondition: PrinterCondition { lastReportedFault ?? condition }
 
+    /// This reading as the printer reported it at its last job (its fault for the condition), for
+    /// the heartbeat and diag to judge as any fault; nil when it reported none.
+    public var asLastReported: PrinterSnapshot? {
+        guard let fault = lastReportedFault else { return nil }
+        var reported = self
+        reported.condition = fault
+        return reported
+    }
+
     /// What a printer that cannot be reached looks like.
     public static func offline(queue: String, detail: String) -> PrinterSnapshot {
         PrinterSnapshot(queue: queue, condition: .offline, state: "unknown", reasons: [], acceptingJobs: false, detail: detail)

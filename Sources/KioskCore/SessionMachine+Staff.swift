@@ -17,10 +17,10 @@ extension SessionMachine {
 
     /// A `0` on the menu: the third in a row opens the code screen (or says it is locked).
     mutating func menuZero() {
-        let gap = now.uptime - (staffSequence.last ?? -.infinity)
-        staffSequence = gap <= Self.staffSequenceGapSeconds ? staffSequence + [now.uptime] : [now.uptime]
-        guard staffSequence.count >= Self.staffSequenceLength, session?.staff == nil else { return }
-        staffSequence = []
+        staffZeros = now.uptime - lastStaffZero <= Self.staffSequenceGapSeconds ? staffZeros + 1 : 1
+        lastStaffZero = now.uptime
+        guard staffZeros >= Self.staffSequenceLength, session?.staff == nil else { return }
+        staffZeros = 0
         phase = .staffCode(StaffCodeState())
     }
 

@@ -37,8 +37,9 @@ public struct SessionMachine: Sendable {
     public static let readDeadlineSeconds: Double = 60
     /// Actions waiting for their answer. Prints outlive the session that started them.
     var pending: [RequestID: Pending] = [:]
-    /// When `0` was last pressed on the menu, for the 帮办 sequence.
-    var staffSequence: [Double] = []
+    /// The 帮办 sequence on the menu: how many `0`s in a row, the last one when.
+    var staffZeros = 0
+    var lastStaffZero = -Double.infinity
     /// Refused worker codes in a row, and until when three of them lock the sequence (uptime).
     var staffFailures = 0
     var staffLockedUntil: Double?

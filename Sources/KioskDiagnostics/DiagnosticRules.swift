@@ -62,10 +62,8 @@ public enum DiagnosticRules {
         case .unconfirmed:
             // Not ok: nobody knows. A fault from the last job is the staff's; otherwise only a
             // page printed now can tell.
-            if let fault = snapshot.lastReportedFault {
-                var asReported = snapshot
-                asReported.condition = fault
-                let judgement = printer(asReported, stuckJobs: stuckJobs)
+            if let reported = snapshot.asLastReported {
+                let judgement = printer(reported, stuckJobs: stuckJobs)
                 return Judgement(
                     .warn, judgement.actor, "at its last job the printer reported it: \(judgement.action), then print a test page",
                     zh: judgement.actionZh.map { "上次打印时报告的故障：\($0)，然后打印测试页" })

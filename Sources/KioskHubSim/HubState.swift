@@ -51,7 +51,7 @@ actor HubState {
 
     init(seed: HubSeed) {
         seededStaffCodes = seed.staffCodes ?? []
-        for code in seededStaffCodes { staffCodes[code.code] = code }
+        staffCodes = Self.byCode(seededStaffCodes)
         var byRef: [String: SeedCitizen] = [:]
         let key = SymmetricKey(data: Array("kiosk-hub-sim subject key".utf8))
         for c in seed.citizens { byRef[Self.subjectRef(ssn: c.ssn, key: key)] = c }
@@ -87,8 +87,7 @@ actor HubState {
         kioskEvents = [:]
         certificates = [:]
         requestLog = []
-        staffCodes = [:]
-        for code in seededStaffCodes { staffCodes[code.code] = code }
+        staffCodes = Self.byCode(seededStaffCodes)
     }
 
     // MARK: staff codes
@@ -96,6 +95,10 @@ actor HubState {
     /// The worker of a one-time code, which is used up; nil for an unknown or used code.
     func useStaffCode(_ code: String) -> SeedStaffCode? { staffCodes.removeValue(forKey: code) }
     func addStaffCode(_ code: SeedStaffCode) { staffCodes[code.code] = code }
+
+    static func byCode(_ codes: [SeedStaffCode]) -> [String: SeedStaffCode] {
+        Dictionary(codes.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+    }
 
     // MARK: idempotency
 

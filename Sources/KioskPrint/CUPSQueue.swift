@@ -65,8 +65,8 @@ actor CUPSQueue: PrintQueueBackend {
         let accepting = queueGroup["printer-is-accepting-jobs"]?.first != "false"
         let queued = Int(queueGroup["queued-job-count"]?.first ?? "") ?? 0
 
-        let media = queueGroup["media-ready"] ?? []
-        let markers = Self.markers(queueGroup)
+        var media = queueGroup["media-ready"] ?? []
+        var markers = Self.markers(queueGroup)
         guard let uri = queueGroup["device-uri"]?.first, let parts = CUPSConnection.separate(uri: uri),
             ["ipp", "ipps"].contains(parts.scheme)
         else {
@@ -80,8 +80,6 @@ actor CUPSQueue: PrintQueueBackend {
         }
         var state = queueState
         var reasons = queueReasons
-        var deviceMedia = media
-        var deviceMarkers = markers
         var detail: String?
         switch deviceAttributes(host: parts.host, port: parts.port, resource: parts.resource, uri: uri) {
         case .success(let device):
@@ -89,9 +87,9 @@ actor CUPSQueue: PrintQueueBackend {
             let deviceState = printerStateWord(device["printer-state"]?.first)
             state = queueState == "stopped" ? "stopped" : (deviceState == "unknown" ? queueState : deviceState)
             reasons = Self.clean(device["printer-state-reasons"]) + queueReasons.filter { $0 == "paused" || $0.hasPrefix("cups-") }
-            deviceMedia = device["media-ready"] ?? media
-            let reported = Self.markers(device)
-            if !reported.isEmpty { deviceMarkers = reported }
+            media = device["media-ready"] ?? media
+            let deviceMarkers = Self.markers(device)
+            if !deviceMarkers.isEmpty { markers = deviceMarkers }
         case .failure(let error):
             detail = error.message
             reasons.append("offline-report")
@@ -99,7 +97,7 @@ actor CUPSQueue: PrintQueueBackend {
         reasons = Array(Set(reasons)).sorted()
         return PrinterSnapshot(
             queue: queue, condition: PrinterCondition.from(state: state, reasons: reasons, acceptingJobs: accepting), state: state,
-            reasons: reasons, media: deviceMedia, markers: deviceMarkers, acceptingJobs: accepting, queuedJobs: queued, detail: detail)
+            reasons: reasons, media: media, markers: markers, acceptingJobs: accepting, queuedJobs: queued, detail: detail)
     }
 
     private func deviceAttributes(host: String, port: Int32, resource: String, uri: String) -> Result<[String: [String]], KioskError> {

@@ -58,6 +58,13 @@ import Testing
         try await PrintFaultIntegrationTests.waitFor(printer, seconds: seconds, condition)
     }
 
+    /// One receipt sent and followed to its end: the job as sent, and its final state.
+    static func printReceipt(_ printer: CUPSKioskPrinter, _ transaction: String) async throws -> (PrintJobStatus, PrintJobStatus) {
+        let id = UUID().uuidString.lowercased()
+        let job = try await printer.submit(try submission(id, try receipt(transaction)))
+        return (job, try await printer.waitForCompletion(jobId: job.jobId, requestId: id))
+    }
+
     /// Runs `body` on kiosk-roll-fault, then always clears the fault and, once the queue is idle,
     /// prints one page so cupsd forgets what the test's last job met.
     static func withFaultPrinter(_ body: (CUPSKioskPrinter, InMemoryPrintRequestLog) async throws -> Void) async throws {
@@ -67,11 +74,7 @@ import Testing
         do { try await body(printer, log) } catch { failure = error }
         try await fault("roll-fault", "clear")
         _ = try await waitFor(printer, seconds: 20) { $0.state == "idle" && $0.queuedJobs == 0 }
-        if await printer.status().lastReportedFault != nil {
-            let id = UUID().uuidString.lowercased()
-            let job = try await printer.submit(try submission(id, try receipt("TX-ROLL-RESET")))
-            _ = try await printer.waitForCompletion(jobId: job.jobId, requestId: id)
-        }
+        if await printer.status().lastReportedFault != nil { _ = try await printReceipt(printer, "TX-ROLL-RESET") }
         if let failure { throw failure }
     }
 
@@ -149,10 +152,8 @@ import Testing
             #expect(Self.kept("roll-fault", jobId: job.jobId) == nil, "a cancelled job printed nothing")
 
             try await Self.fault("roll-fault", "clear")
-            let next = UUID().uuidString.lowercased()
-            let refilled = try await printer.submit(try Self.submission(next, try Self.receipt("TX-ROLL-REFILLED")))
-            let final = try await printer.waitForCompletion(jobId: refilled.jobId, requestId: next)
-            #expect(final.state == .completed)
+            let (_, refilled) = try await Self.printReceipt(printer, "TX-ROLL-REFILLED")
+            #expect(refilled.state == .completed)
             let now = try await Self.waitFor(printer, seconds: 20) { $0.state == "idle" }
             #expect(now.condition == .unconfirmed && now.lastReportedFault == nil, "the job cleared the fault: \(now)")
         }
@@ -187,9 +188,7 @@ import Testing
     @Test func aRollNearlyEmptyIsShownAfterTheJobThatSawIt() async throws {
         try await Self.withFaultPrinter { printer, _ in
             try await Self.fault("roll-fault", "paper-low")
-            let id = UUID().uuidString.lowercased()
-            let job = try await printer.submit(try Self.submission(id, try Self.receipt("TX-ROLL-LOW")))
-            let final = try await printer.waitForCompletion(jobId: job.jobId, requestId: id)
+            let (_, final) = try await Self.printReceipt(printer, "TX-ROLL-LOW")
             #expect(final.state == .completed)
             let after = try await Self.waitFor(printer, seconds: 20) { $0.state == "idle" }
             #expect(after.lastReportedFault == .paperLow && after.shownCondition == .paperLow, "\(after)")
