@@ -121,6 +121,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ], exclude: ["README.md"], swiftSettings: strict),
         .target(name: "KioskConsole", dependencies: ["KioskCore", "CSystemShims"], exclude: ["README.md"], swiftSettings: strict),
+        // The 2D scanner for the electronic social security card, on a serial port.
+        .target(
+            name: "KioskScanner", dependencies: ["KioskCore", "CSystemShims", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
         // The camera: face frames in memory only.
         .target(
             name: "KioskCamera",
@@ -173,7 +177,7 @@ let package = Package(
             name: "KioskDaemon",
             dependencies: [
                 "KioskCore", "KioskCard", "KioskPrint", "KioskHub", "KioskStore", "KioskConsole", "KioskCamera", "KioskConfig",
-                "KioskControl", "KioskControlServer", "KioskDiagnostics", "CSystemShims",
+                "KioskScanner", "KioskControl", "KioskControlServer", "KioskDiagnostics", "CSystemShims",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

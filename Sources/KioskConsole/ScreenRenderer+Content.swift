@@ -10,6 +10,7 @@ extension ScreenRenderer {
             var lines: [BodyLine] = [
                 .center(t("attract.welcome")), .blank, .center(t("attract.insert"), .emphasis), .center(t("attract.how")),
             ]
+            if screen.status.scannerPresent == true { lines.append(.center(t("attract.essc"), .emphasis)) }
             if guides { lines += [.blank, .center(t("attract.guides"))] }
             return ScreenBody(title: screen.status.hall, lines: lines, middle: true)
         case .outOfService:
@@ -22,6 +23,13 @@ extension ScreenRenderer {
         case .reading:
             return ScreenBody(
                 title: t("reading.title"), lines: [.center(t("reading.body"), .emphasis), .blank, .center(t("reading.keep"))], middle: true)
+        case .resolvingCode:
+            return ScreenBody(title: t("essc.title"), lines: [.center(t("essc.resolving"), .emphasis)], middle: true)
+        case .codeRefused(let problem):
+            return ScreenBody(
+                title: t("essc.title"),
+                lines: [.center(t("essc.problem.\(problem.rawValue)"), .warning), .blank, .center(t("essc.orCard"))],
+                hint: t("hint.continue"), middle: true)
         case .pinEntry(let v): return pin(v, t)
         case .staffCode(let v): return staffCode(v, t)
         case .pinBlocked:
@@ -134,7 +142,10 @@ extension ScreenRenderer {
                 let text = DisplayWidth.of("\(item.number)  \(long)") <= width ? long : t("menu.unavailableTitle", ["title": title])
                 lines.append(BodyLine(text: "\(item.number)  \(text)", style: .dim))
             case .unavailable(let reason):
-                let why = t("menu.unavailable", ["reason": reasonText(reason, t), "alternative": t(item.alternativeKey)])
+                // What the citizen can do instead: for a service the electronic card cannot have,
+                // the card itself, not the counter.
+                let alternative = reason == .needsCard ? "alt.insertCard" : item.alternativeKey
+                let why = t("menu.unavailable", ["reason": reasonText(reason, t), "alternative": t(alternative)])
                 lines.append(BodyLine(text: "\(item.number)  \(title)  \(why)", style: .dim, hangingIndent: 3))
             }
         }
@@ -154,6 +165,7 @@ extension ScreenRenderer {
         case .subjectUnknown: t("reason.subjectUnknown")
         case .cardDataUnreadable: t("reason.cardDataUnreadable")
         case .pinBlocked: t("reason.pinBlocked")
+        case .needsCard: t("reason.needsCard")
         case .cardNotActive(let status): t("reason.cardNotActive", ["status": t("cardStatus.\(status)")])
         case .maintenance: t("reason.maintenance")
         }

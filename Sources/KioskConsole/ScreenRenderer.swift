@@ -42,7 +42,12 @@ public struct ScreenRenderer: Sendable {
         if rows >= 16 { lines.append((String(repeating: "─", count: columns), .dim)) }
         let room = rows - lines.count - 2
         lines += layout(body, columns: columns, room: room).map { (DisplayWidth.fit($0.0, to: columns), $0.1) }
-        lines.append((DisplayWidth.fit(body.hint.isEmpty ? "" : " " + body.hint, to: columns), .dim))
+        if let notice = screen.notice, screen.continuePrompt == nil {
+            // Over the hint, for a few seconds: the citizen looks where the keys are explained.
+            lines.append((DisplayWidth.fit(" " + texts(notice), to: columns), .warning))
+        } else {
+            lines.append((DisplayWidth.fit(body.hint.isEmpty ? "" : " " + body.hint, to: columns), .dim))
+        }
         lines.append((statusLine(screen, texts, columns: columns), .status))
         return ScreenFrame(lines: lines.map(\.0), styles: lines.map(\.1))
     }

@@ -6,6 +6,10 @@ public protocol HubClient: Sendable {
     /// GET /v1/health: the hub's own word that it is alive, and its clock.
     func health() async throws -> HubHealth
     func resolveSubject(ssn: String, cardNumber: String, cardIdentifier: String) async throws -> HubSubject
+    /// POST /v1/subjects/resolve with `{esscToken}`: the citizen of a scanned electronic social
+    /// security card. Hub problems `essc-invalid` (unknown) and `essc-expired`. The token is a
+    /// credential: never in a log line.
+    func resolveSubject(esscToken: String) async throws -> HubSubject
     func contributions(subjectRef: String, from: String, to: String) async throws -> [ContributionRow]
     func pensionPayments(subjectRef: String, year: Int) async throws -> [PensionPayment]
     /// `idempotencyKey` makes a retried request return the same certificate, never a second one.

@@ -8,6 +8,19 @@ public struct HubSubject: Sendable, Equatable, Codable {
     public var displayName: String
     /// active, suspended, lost, cancelled.
     public var cardStatus: String
+    /// `essc` when the subject was resolved from an electronic social security card's token.
+    public var credential: String?
+    /// YYYY-MM-DD, when the hub sends it: a citizen without a card in the slot still gets the
+    /// pace of their age.
+    public var birthDate: String?
+
+    public init(subjectRef: String, displayName: String, cardStatus: String, credential: String? = nil, birthDate: String? = nil) {
+        self.subjectRef = subjectRef
+        self.displayName = displayName
+        self.cardStatus = cardStatus
+        self.credential = credential
+        self.birthDate = birthDate
+    }
 }
 
 /// A hall worker whose one-time code the hub verified (帮办).

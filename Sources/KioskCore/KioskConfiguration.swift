@@ -115,6 +115,24 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
         }
     }
 
+    /// The 2D scanner for the electronic social security card's QR code, in serial mode (a USB
+    /// CDC-ACM port, or a real RS-232 line): one code per line, ended by CR or LF.
+    public struct Scanner: Sendable, Equatable, Codable {
+        /// The port, e.g. `/dev/ttyACM0`; empty: no scanner (the attract screen does not offer it).
+        public var device: String = ""
+        /// Line settings: bits per second (ignored by CDC-ACM ports), 7 or 8 data bits, parity
+        /// `none`, `even` or `odd`, 1 or 2 stop bits.
+        public var baud: Int = 9600
+        public var dataBits: Int = 8
+        public var parity: String = "none"
+        public var stopBits: Int = 1
+        public init() {}
+        enum CodingKeys: String, CodingKey, CaseIterable { case device, baud, dataBits, parity, stopBits }
+
+        /// The rates a POSIX serial port can be set to.
+        public static let rates = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115_200]
+    }
+
     public struct Control: Sendable, Equatable, Codable {
         /// The control socket (HTTP/JSON) for kioskctl; callers identified by SO_PEERCRED.
         public var socket: String = "/run/kioskd/control.sock"
@@ -158,6 +176,7 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
     public var console = Console()
     public var files = Files()
     public var camera = Camera()
+    public var scanner = Scanner()
     public var session = SessionTimeouts()
     public var control = Control()
     public var metrics = Metrics()
@@ -166,7 +185,7 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
 
     public init() {}
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case kiosk, hub, card, printers, store, console, files, camera, session, control, metrics, bundles, journal
+        case kiosk, hub, card, printers, store, console, files, camera, scanner, session, control, metrics, bundles, journal
     }
 
     /// Problems a parser cannot see: each one a path and what is allowed.
@@ -186,6 +205,14 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
             errors.append("hub.clientCertificate: give both clientCertificate and clientKey, or neither")
         }
         if printers.receipt.isEmpty { errors.append("printers.receipt: a CUPS queue name") }
+        if !scanner.device.isEmpty {
+            if !Scanner.rates.contains(scanner.baud) {
+                errors.append("scanner.baud: one of \(Scanner.rates.map(String.init).joined(separator: ", "))")
+            }
+            if ![7, 8].contains(scanner.dataBits) { errors.append("scanner.dataBits: 7 or 8") }
+            if !["none", "even", "odd"].contains(scanner.parity) { errors.append("scanner.parity: none, even or odd") }
+            if ![1, 2].contains(scanner.stopBits) { errors.append("scanner.stopBits: 1 or 2") }
+        }
         if printers.certificate.isEmpty { errors.append("printers.certificate: a CUPS queue name") }
         if store.path.isEmpty { errors.append("store.path: a file path") }
         if !(0.2...60).contains(console.refreshSeconds) { errors.append("console.refreshSeconds: 0.2 to 60") }
@@ -234,6 +261,7 @@ extension KioskConfiguration {
         console = try c.decodeIfPresent(Console.self, forKey: .console) ?? Console()
         files = try c.decodeIfPresent(Files.self, forKey: .files) ?? Files()
         camera = try c.decodeIfPresent(Camera.self, forKey: .camera) ?? Camera()
+        scanner = try c.decodeIfPresent(Scanner.self, forKey: .scanner) ?? Scanner()
         session = try c.decodeIfPresent(SessionTimeouts.self, forKey: .session) ?? SessionTimeouts()
         control = try c.decodeIfPresent(Control.self, forKey: .control) ?? Control()
         metrics = try c.decodeIfPresent(Metrics.self, forKey: .metrics) ?? Metrics()
@@ -353,6 +381,17 @@ extension KioskConfiguration.Files {
     }
 }
 
+extension KioskConfiguration.Scanner {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        device = try c.decodeIfPresent(String.self, forKey: .device) ?? device
+        baud = try c.decodeIfPresent(Int.self, forKey: .baud) ?? baud
+        dataBits = try c.decodeIfPresent(Int.self, forKey: .dataBits) ?? dataBits
+        parity = try c.decodeIfPresent(String.self, forKey: .parity) ?? parity
+        stopBits = try c.decodeIfPresent(Int.self, forKey: .stopBits) ?? stopBits
+    }
+}
+
 extension KioskConfiguration.Camera {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -387,6 +426,7 @@ extension KioskConfiguration {
         "": names(CodingKeys.self), "kiosk": names(Kiosk.CodingKeys.self), "hub": names(Hub.CodingKeys.self),
         "card": names(Card.CodingKeys.self), "printers": names(Printers.CodingKeys.self), "store": names(Store.CodingKeys.self),
         "console": names(Console.CodingKeys.self), "files": names(Files.CodingKeys.self), "camera": names(Camera.CodingKeys.self),
+        "scanner": names(Scanner.CodingKeys.self),
         "control": names(Control.CodingKeys.self), "metrics": names(Metrics.CodingKeys.self), "bundles": names(Bundles.CodingKeys.self),
         "journal": names(Journal.CodingKeys.self),
         "session": SessionTimeouts.fileKeys,

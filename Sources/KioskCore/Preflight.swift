@@ -5,6 +5,8 @@ public struct DeviceHealth: Sendable, Equatable {
     public var printers: [PrinterRole: PrinterSnapshot] = [:]
     public var hub: HubStatus?
     public var cameraPresent: Bool?
+    /// The 2D scanner's port is open; nil on a kiosk without one.
+    public var scannerPresent: Bool?
 
     public init(printers: [PrinterRole: PrinterSnapshot] = [:], hub: HubStatus? = nil, cameraPresent: Bool? = nil) {
         self.printers = printers
@@ -44,6 +46,9 @@ public enum UnavailableReason: Sendable, Equatable {
     /// fine, and the counter or another kiosk can serve the citizen.
     case cardDataUnreadable
     case pinBlocked
+    /// The citizen showed the electronic social security card: this service needs the card
+    /// itself (its PIN, or what only the chip holds).
+    case needsCard
     /// The hub says the card is lost, suspended or cancelled.
     case cardNotActive(String)
     case maintenance

@@ -13,6 +13,8 @@ public struct Screen: Sendable, Equatable {
     public var locale: String?
     /// The locale the language key switches to now; nil when the kiosk offers one language.
     public var nextLocale: String?
+    /// Locale key of a short message over the hint line ("scan.busy"), for a few seconds.
+    public var notice: String?
 
     public init(
         content: ScreenContent, status: StatusInfo, countdown: Int? = nil, continuePrompt: Int? = nil, locale: String? = nil,
@@ -39,6 +41,9 @@ public struct StatusInfo: Sendable, Equatable {
     public var certificatePrinter: PrinterCondition?
     public var hub: HubStatus?
     public var cameraPresent: Bool?
+    /// The 2D scanner for the electronic social security card is there: the attract screen
+    /// offers it. nil on a kiosk without one.
+    public var scannerPresent: Bool?
 
     public init(
         kioskId: String, hall: String, clock: String, receiptPrinter: PrinterCondition? = nil, certificatePrinter: PrinterCondition? = nil,
@@ -59,6 +64,10 @@ public enum ScreenContent: Sendable, Equatable {
     case attract(guides: Bool)
     case outOfService
     case reading
+    /// "正在核验电子社保卡": the hub resolves a scanned code.
+    case resolvingCode
+    /// A scanned code did not start a session.
+    case codeRefused(CodeProblem)
     case pinEntry(PINEntryView)
     case pinBlocked
     /// 帮办: the hall worker's one-time code.

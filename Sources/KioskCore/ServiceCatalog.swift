@@ -51,10 +51,13 @@ public struct ServiceDefinition: Sendable, Equatable, Codable {
     public var needs: [KioskDevice]
     /// Asked for the card PIN before the service starts (once per session).
     public var pinRequired: Bool
+    /// Offered to a citizen who shows the electronic social security card (电子社保卡) instead
+    /// of the card. Off unless the catalog says so; never with `pinRequired` (no card, no PIN).
+    public var essc: Bool
 
     public init(
         id: ServiceID, order: Int, enabled: Bool = true, titleKey: String? = nil, alternativeKey: String = "alt.counter",
-        needs: [KioskDevice], pinRequired: Bool = false
+        needs: [KioskDevice], pinRequired: Bool = false, essc: Bool = false
     ) {
         self.id = id
         self.order = order
@@ -63,6 +66,7 @@ public struct ServiceDefinition: Sendable, Equatable, Codable {
         self.alternativeKey = alternativeKey
         self.needs = needs
         self.pinRequired = pinRequired
+        self.essc = essc
     }
 }
 
@@ -78,6 +82,12 @@ public struct ServiceCatalog: Sendable, Equatable, Codable {
                 throw KioskError(.configuration, "services: unknown service '\(s.id)'; known: \(ServiceID.known.map(\.rawValue))")
             }
             guard seen.insert(s.id).inserted else { throw KioskError(.configuration, "services: '\(s.id)' listed twice") }
+            guard !(s.essc && s.pinRequired) else {
+                throw KioskError(
+                    .configuration,
+                    "services: '\(s.id)' cannot be offered to the electronic social security card (essc: true) and ask for the card's PIN (pinRequired: true)"
+                )
+            }
         }
         self.services = services.sorted { ($0.order, $0.id.rawValue) < ($1.order, $1.id.rawValue) }
     }
@@ -101,18 +111,19 @@ public struct ServiceCatalog: Sendable, Equatable, Codable {
 
     /// The catalog kiosk-config/services.json ships, for tests and as a fallback.
     public static let standard = try! ServiceCatalog(services: [
-        ServiceDefinition(id: .participationCertificate, order: 1, needs: [.hub, .certificatePrinter]),
-        ServiceDefinition(id: .contributionHistory, order: 2, needs: [.hub]),
+        ServiceDefinition(id: .participationCertificate, order: 1, needs: [.hub, .certificatePrinter], essc: true),
+        ServiceDefinition(id: .contributionHistory, order: 2, needs: [.hub], essc: true),
         ServiceDefinition(id: .pensionPayments, order: 3, needs: [.hub], pinRequired: true),
-        ServiceDefinition(id: .pensionQualification, order: 4, needs: [.hub, .camera]),
+        ServiceDefinition(id: .pensionQualification, order: 4, needs: [.hub, .camera], essc: true),
+        // The card's own state (its number, its expiry) is on the chip: not for a scanned code.
         ServiceDefinition(id: .cardStatus, order: 5, needs: [.hub]),
-        ServiceDefinition(id: .serviceGuides, order: 6, needs: []),
+        ServiceDefinition(id: .serviceGuides, order: 6, needs: [], essc: true),
     ])
 }
 
 extension ServiceDefinition {
     public init(from decoder: any Decoder) throws {
-        enum K: String, CodingKey { case id, order, enabled, titleKey, alternativeKey, needs, pinRequired }
+        enum K: String, CodingKey { case id, order, enabled, titleKey, alternativeKey, needs, pinRequired, essc }
         let c = try decoder.container(keyedBy: K.self)
         let id = try c.decode(ServiceID.self, forKey: .id)
         self.init(
@@ -120,6 +131,7 @@ extension ServiceDefinition {
             titleKey: try c.decodeIfPresent(String.self, forKey: .titleKey),
             alternativeKey: try c.decodeIfPresent(String.self, forKey: .alternativeKey) ?? "alt.counter",
             needs: try c.decodeIfPresent([KioskDevice].self, forKey: .needs) ?? [],
-            pinRequired: try c.decodeIfPresent(Bool.self, forKey: .pinRequired) ?? false)
+            pinRequired: try c.decodeIfPresent(Bool.self, forKey: .pinRequired) ?? false,
+            essc: try c.decodeIfPresent(Bool.self, forKey: .essc) ?? false)
     }
 }

@@ -3,6 +3,9 @@
 public enum SessionAction: Sendable, Equatable {
     /// Read the card in `reader` and resolve its subject at the hub; answer `.cardRead` or `.actionFailed`.
     case readCard(RequestID, reader: String, atr: [UInt8])
+    /// Resolve a scanned electronic social security card at the hub; answer `.esscResolved`.
+    /// The token is a credential: never log it.
+    case resolveESSC(RequestID, token: String)
     /// VERIFY the PIN on the card of this session; answer `.pinResult`. Never log the PIN.
     case verifyPIN(RequestID, pin: String)
     /// Ask the hub about a hall worker's one-time code; answer `.staffVerified`. Never log the code.
@@ -95,7 +98,7 @@ extension SessionAction {
     /// The id the answer will carry, for actions that have one.
     public var requestID: RequestID? {
         switch self {
-        case .readCard(let id, _, _), .verifyPIN(let id, _), .verifyStaff(let id, _), .fetchContributions(let id, _, _, _),
+        case .readCard(let id, _, _), .resolveESSC(let id, _), .verifyPIN(let id, _), .verifyStaff(let id, _), .fetchContributions(let id, _, _, _),
             .fetchPensionPayments(let id, _, _),
             .issueCertificate(let id, _, _, _), .startFaceVerification(let id, _, _), .cancelFaceVerification(let id), .cancelPrint(let id):
             return id

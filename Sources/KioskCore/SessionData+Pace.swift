@@ -16,8 +16,9 @@ extension SessionData {
 
     mutating func slowDown() { pace = min(pace * Self.paceStep, Self.maximumPace) }
 
-    /// The age in whole years on `date`, from the card's birth date or else the birth date in
-    /// the citizen's ID number (digits 7–14 of an 18-digit 公民身份号码); nil when neither says.
+    /// The age in whole years on `date`, from the card's birth date, else the birth date in the
+    /// citizen's ID number (digits 7–14 of an 18-digit 公民身份号码), else the hub's; nil when
+    /// none says.
     func age(on date: Date, in zone: TimeZone) -> Int? {
         var birth: (year: Int, month: Int, day: Int)?
         if let b = card?.holder?.birthDate {
@@ -27,6 +28,9 @@ extension SessionData {
             if let y = Int(String(digits[6..<10])), let m = Int(String(digits[10..<12])), let d = Int(String(digits[12..<14])) {
                 birth = (y, m, d)
             }
+        } else if let date = subject?.birthDate?.split(separator: "-").compactMap({ Int($0) }), date.count == 3 {
+            // No card in the slot (the electronic card): the hub's birth date.
+            birth = (date[0], date[1], date[2])
         }
         guard let birth else { return nil }
         var calendar = Calendar(identifier: .gregorian)

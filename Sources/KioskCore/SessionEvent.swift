@@ -6,6 +6,10 @@ public enum SessionEvent: Sendable, Equatable {
     /// Answer to `.readCard`: the card, and the hub's subject when the hub resolved it (nil when
     /// the hub could not be asked; hub services are then shown unavailable).
     case cardRead(RequestID, SocialSecurityCard, HubSubject?)
+    /// Answer to `.resolveESSC`: the hub's subject for a scanned electronic social security card.
+    case esscResolved(RequestID, HubSubject)
+    /// From the 2D scanner: a code, an unreadable scan, the scanner plugged or unplugged.
+    case scan(ScanEvent)
     case pinResult(RequestID, PINResult)
     case staffVerified(RequestID, StaffAssistant)
     case contributions(RequestID, [ContributionRow])

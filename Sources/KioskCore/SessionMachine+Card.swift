@@ -5,23 +5,30 @@ extension SessionMachine {
         case .cardInserted(let reader, let atr):
             guard slotReader == nil else { return }  // a second reader's card waits its turn
             slotReader = reader
+            slotATR = atr
             cardInserted(reader: reader, atr: atr)
         case .cardRemoved(let reader):
             guard reader == slotReader else { return }
-            slotReader = nil
-            cardGone()
+            slotLeft()
         case .readerRemoved(let reader):
             guard reader == slotReader else { return }
-            slotReader = nil
-            cardGone()
+            slotLeft()
         case .serviceUnavailable:
             // pcscd went away: nobody can tell whether the card is still there; end safely.
             guard slotReader != nil else { return }
-            slotReader = nil
-            cardGone()
+            slotLeft()
         case .readerAdded, .serviceRestored:
             return
         }
+    }
+
+    private mutating func slotLeft() {
+        slotReader = nil
+        slotATR = nil
+        // A card put in during an electronic card's session and taken out again was never part
+        // of that session.
+        if session?.credential == .essc { return }
+        cardGone()
     }
 
     private mutating func cardInserted(reader: String, atr: [UInt8]) {
@@ -29,6 +36,20 @@ extension SessionMachine {
             phase = .takeCard(TakeCardState(since: now.uptime, reason: stopRequested ? .shutdown : .maintenance))
             return
         }
+        if session?.credential == .essc {
+            // The citizen brought their card after all (a service needs it): between steps the
+            // electronic card's session gives way to it; in the middle of one, the card waits.
+            guard phase.awaitsInput, !pending.values.contains(where: { !$0.isPrint }) else { return }
+            let chosen = language  // the same citizen: their language stays
+            endSession("card-inserted")
+            goIdle()
+            language = chosen
+            languageEndsAtIdle = false
+        }
+        startCardSession(reader: reader, atr: atr)
+    }
+
+    mutating func startCardSession(reader: String, atr: [UInt8]) {
         guard session == nil else { return }
         session = SessionData(id: settings.makeID())
         journal(.sessionStart, payload: ["reader": .string(reader)])
@@ -155,6 +176,10 @@ extension SessionMachine {
     /// The citizen is done (or walked away): ask for the card. A finished session stays open a
     /// little, so "continue" can lead back to the menu; the loud reminder wipes it.
     mutating func askForCard(_ reason: TakeCardReason) {
+        if session?.credential == .essc {
+            leaveESSCSession(reason)
+            return
+        }
         let sessionId = session?.id
         if reason != .finished { endSession(reason.rawValue) }
         promptSince = nil

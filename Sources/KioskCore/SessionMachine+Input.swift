@@ -51,7 +51,9 @@ extension SessionMachine {
         case .rating(let service): ratingKey(key, service)
         case .takeCard(let state):
             if key == .enter, state.reason == .finished, session != nil, state.level == .gentle { phase = .menu }
-        case .reading, .loading, .cardRemoved:
+        case .codeRefused:
+            if key == .enter || key == .back { goIdle() }
+        case .reading, .resolvingCode, .loading, .cardRemoved:
             return
         }
     }
@@ -128,8 +130,14 @@ extension SessionMachine {
         case .takeCard(let state):
             takeCardTick(state)
             return
-        case .cardRemoved(let until, _):
+        case .cardRemoved(let until, _), .codeRefused(let until, _):
             if now.uptime >= until { goIdle() }
+            return
+        case .resolvingCode(let id):
+            // A hub that never answers must not hold the screen: it ends like a hub that is down.
+            if now.uptime - readingSince >= Self.readDeadlineSeconds {
+                onESSCFailed(id, .kiosk(KioskError(.timeout, "the hub did not resolve the code in time")))
+            }
             return
         case .browsingGuides:
             if now.uptime - lastInput >= t.guideIdleSeconds { goIdle() }

@@ -4,6 +4,10 @@ enum Phase: Sendable, Equatable {
     /// Service guides browsed without a card.
     case browsingGuides(GuideNav)
     case reading(RequestID)
+    /// The hub resolves a scanned electronic social security card.
+    case resolvingCode(RequestID)
+    /// A scanned code did not start a session: said for a few seconds, then the attract screen.
+    case codeRefused(until: Double, CodeProblem)
     case menu
     case pin(PINState)
     case pinBlocked

@@ -4,6 +4,7 @@ extension SessionMachine {
     public var screen: Screen {
         let t = settings.timeouts
         var screen = Screen(content: content, status: statusInfo, locale: language, nextLocale: nextLocale)
+        if let notice, now.uptime < notice.until { screen.notice = notice.key }
         if session != nil, phase.awaitsInput {
             if let since = promptSince {
                 screen.continuePrompt = Self.secondsLeft(t.promptSeconds * pace - (now.uptime - since))
@@ -23,6 +24,7 @@ extension SessionMachine {
             certificatePrinter: health.printers[.certificate]?.shownCondition,
             hub: health.hub, cameraPresent: health.cameraPresent)
         status.assistedBy = session?.staff.map { Masking.name($0.displayName) }
+        status.scannerPresent = health.scannerPresent
         return status
     }
 
@@ -37,6 +39,8 @@ extension SessionMachine {
         case .idle: return idleContent
         case .browsingGuides(let nav): return guideContent(nav)
         case .reading: return .reading
+        case .resolvingCode: return .resolvingCode
+        case .codeRefused(_, let problem): return .codeRefused(problem)
         case .takeCard(let s):
             return .takeCard(TakeCardView(reason: s.reason, problem: s.problem, level: s.level, canContinue: canContinue(s)))
         case .cardRemoved(_, let view): return .cardRemoved(view)

@@ -8,6 +8,7 @@ extension SessionMachine {
             if availability == .unavailable(.subjectUnknown), session?.card?.protectedDataProblem != nil {
                 availability = .unavailable(.cardDataUnreadable)
             }
+            if let credential = session?.credential, !offered(definition, to: credential) { availability = .unavailable(.needsCard) }
             if maintenance || stopRequested, definition.id != .serviceGuides { availability = .unavailable(.maintenance) }
             return MenuView.Item(
                 number: index + 1, service: definition.id, titleKey: definition.titleKey, alternativeKey: definition.alternativeKey,
@@ -181,6 +182,8 @@ extension SessionMachine {
         switch kind {
         case .cardRead:
             onCardReadFailed(id, failure)
+        case .esscResolve:
+            onESSCFailed(id, failure)
         case .print:
             onPrintFailed(id, failure)
         case .staff:

@@ -24,8 +24,12 @@ public struct SessionMachine: Sendable {
 
     var phase: Phase = .idle
     var session: SessionData?
-    /// The reader whose slot holds a card now (with or without a session).
+    /// The reader whose slot holds a card now (with or without a session), and the card's ATR
+    /// (a card put in during an electronic card's session is read once that session ends).
     var slotReader: String?
+    var slotATR: [UInt8]?
+    /// A message over the hint line for a few seconds (a code scanned while someone is served).
+    var notice: ScreenNotice?
     var now: SessionTime
     var lastInput: Double
     /// When the "continue?" prompt appeared.
@@ -100,6 +104,8 @@ public struct SessionMachine: Sendable {
         switch event {
         case .card(let cardEvent): onCard(cardEvent)
         case .cardRead(let id, let card, let subject): onCardRead(id, card, subject)
+        case .esscResolved(let id, let subject): onESSCResolved(id, subject)
+        case .scan(let scanEvent): onScan(scanEvent)
         case .pinResult(let id, let result): onPINResult(id, result)
         case .staffVerified(let id, let staff): onStaffVerified(id, staff)
         case .contributions(let id, let rows): onContributions(id, rows)
@@ -162,6 +168,7 @@ public struct SessionMachine: Sendable {
         ending.wipe()
         session = nil
         promptSince = nil
+        notice = nil
         languageEndsAtIdle = true
         emit(.endSession(sessionId: ending.id))
     }
@@ -194,6 +201,7 @@ public struct SessionMachine: Sendable {
 /// What an action id waits for.
 enum Pending: Sendable, Equatable {
     case cardRead
+    case esscResolve
     case pin(ServiceID)
     case hub(ServiceID)
     case face
@@ -209,6 +217,8 @@ enum Pending: Sendable, Equatable {
 /// The personal data one session holds, and only while it lasts.
 struct SessionData: Sendable {
     var id: String
+    /// The card in the slot, or the electronic card's QR code.
+    var credential: Credential = .card
     var card: SocialSecurityCard?
     var subject: HubSubject?
     var pinVerified = false

@@ -91,6 +91,10 @@ struct CitizenConsoleService: Service {
         }
         feeders.append(Task { for await s in environment.hub.statusUpdates() { continuation.yield(.hubStatus(s)) } })
         continuation.yield(.cameraStatus(present: environment.camera != nil))
+        // The QR scanner: scans of the electronic social security card, and its port.
+        if let scanner = environment.scanner {
+            feeders.append(Task { for await event in scanner.events() { continuation.yield(.scan(event)) } })
+        }
         // The tick: timeouts, countdowns, the clock on the status line (and the watchdog, below).
         feeders.append(
             Task {

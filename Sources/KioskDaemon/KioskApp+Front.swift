@@ -8,6 +8,7 @@ import KioskCore
 import KioskDiagnostics
 import KioskHub
 import KioskPrint
+import KioskScanner
 import KioskStore
 import Logging
 import ServiceLifecycle
@@ -171,6 +172,9 @@ extension KioskApp {
             camera: faceCamera(configuration.camera),
             clock: SystemClock(),
             media: [.receipt: templates.receipt.media, .certificate: templates.certificate.media], metrics: metrics)
+        if !configuration.scanner.device.isEmpty {
+            environment.scanner = SerialCodeScanner(settings: configuration.scanner, logger: logger)
+        }
         environment.localizedRenderers = files.localized.mapValues {
             ProcessDocumentRenderer.renderer(templates: $0.templates, executable: renderExecutable)
         }

@@ -18,6 +18,8 @@ struct KioskEnvironment: Sendable {
     let media: [PrinterRole: [String]]
     /// Counters fed from the journal entries the session runner stores.
     let metrics: KioskMetrics
+    /// The 2D scanner for the electronic social security card; nil on a kiosk without one.
+    var scanner: (any CodeScanner)?
     /// The paper of the other languages a citizen may choose, by locale.
     var localizedRenderers: [String: any DocumentRendering] = [:]
 }

@@ -150,6 +150,8 @@ actor SessionRunner {
                 }
                 return .cardRead(id, card, subject)
             }
+        case .resolveESSC(let id, let token):
+            run(id) { [hub = environment.hub] in .esscResolved(id, try await hub.resolveSubject(esscToken: token)) }
         case .verifyPIN(let id, let pin):
             let reader = slotReader
             run(id) { [cardSlot = environment.cardSlot] in

@@ -81,6 +81,12 @@ public final class HTTPHubClient: HubClient, Sendable {
         return try await call(.POST, "/v1/subjects/resolve", body: In(ssn: ssn, cardNumber: cardNumber, cardIdentifier: cardIdentifier))
     }
 
+    public func resolveSubject(esscToken: String) async throws -> HubSubject {
+        struct In: Encodable { var esscToken: String }
+        // The token is the citizen's credential for as long as it lives: never in a log line.
+        return try await call(.POST, "/v1/subjects/resolve", body: In(esscToken: esscToken), sensitive: true)
+    }
+
     public func contributions(subjectRef: String, from: String, to: String) async throws -> [ContributionRow] {
         struct Out: Decodable { var rows: [ContributionRow] }
         let out: Out = try await call(.GET, "/v1/subjects/\(escape(subjectRef))/contributions?from=\(escape(from))&to=\(escape(to))")

@@ -22,6 +22,13 @@ struct SeedCitizen: Codable, Sendable {
     var pensionFen: Int?
     /// `passed` or a reasonCode: the face decision this citizen gets unless a scenario overrides it.
     var face: String
+
+    /// YYYY-MM-DD from an 18-digit ID number (digits 7–14).
+    static func birthDate(ssn: String) -> String? {
+        let digits = Array(ssn)
+        guard digits.count == 18, digits[6..<14].allSatisfy(\.isNumber) else { return nil }
+        return "\(String(digits[6..<10]))-\(String(digits[10..<12]))-\(String(digits[12..<14]))"
+    }
 }
 
 /// A hall worker's one-time code for 帮办 (each works once).

@@ -45,6 +45,8 @@ actor HubState {
     private var certificates: [String: (kioskId: String?, issuedAt: String)] = [:]
     private var configs: [String: (etag: String, body: Data)] = [:]
     private(set) var requestLog: [String] = []
+    /// Electronic social security card codes minted on `/sim/essc-tokens`: whose, and until when.
+    private var esscTokens: [String: (ref: String, expires: Date)] = [:]
     /// Hall workers' one-time codes not used yet, by code.
     private var staffCodes: [String: SeedStaffCode] = [:]
     private let seededStaffCodes: [SeedStaffCode]
@@ -70,6 +72,24 @@ actor HubState {
         return (ref, c)
     }
 
+    enum ESSCAnswer { case citizen(String, SeedCitizen), expired, unknown }
+
+    func resolve(esscToken: String) -> ESSCAnswer {
+        guard let entry = esscTokens[esscToken], let c = citizens[entry.ref] else { return .unknown }
+        return entry.expires < .now ? .expired : .citizen(entry.ref, c)
+    }
+
+    /// A code for the citizen of `profile` (the virtual card's profile name), valid `seconds`
+    /// (negative: already expired); nil for an unknown profile.
+    func mintESSCToken(profile: String, seconds: Int) -> (token: String, expires: Date)? {
+        guard let (ref, _) = citizens.first(where: { $0.value.profile == profile }) else { return nil }
+        // Shaped like a real code: opaque printable ASCII, a few hundred characters at most.
+        let token = "ESSC1." + UUID().uuidString.replacingOccurrences(of: "-", with: "") + "." + String(ref.suffix(8))
+        let expires = Date.now.addingTimeInterval(TimeInterval(seconds))
+        esscTokens[token] = (ref, expires)
+        return (token, expires)
+    }
+
     // MARK: scenario and request log
 
     func log(_ line: String) { requestLog.append(line) }
@@ -88,6 +108,7 @@ actor HubState {
         certificates = [:]
         requestLog = []
         staffCodes = Self.byCode(seededStaffCodes)
+        esscTokens = [:]
     }
 
     // MARK: staff codes

@@ -6,20 +6,39 @@ extension HubSimulator {
     static func addSubjectRoutes(_ router: Router<SimRequestContext>, state: HubState) {
         router.post("/v1/subjects/resolve") { request, context -> SimReply in
             try await idempotent(request, context, state: state) { body in
-                struct In: Decodable { var ssn: String; var cardNumber: String; var cardIdentifier: String }
-                guard let input = try? JSONDecoder().decode(In.self, from: body) else {
+                struct In: Decodable { var ssn: String?; var cardNumber: String?; var cardIdentifier: String?; var esscToken: String? }
+                struct Out: Encodable {
+                    var subjectRef: String; var displayName: String; var cardStatus: String; var credential: String?; var birthDate: String?
+                }
+                func masked(_ c: SeedCitizen) -> String { String(c.name.prefix(1)) + String(repeating: "*", count: max(0, c.name.count - 1)) }
+                let input = try? JSONDecoder().decode(In.self, from: body)
+                if let token = input?.esscToken {
+                    switch await state.resolve(esscToken: token) {
+                    case .citizen(let ref, let c):
+                        return Reply.json(
+                            .ok,
+                            Out(
+                                subjectRef: ref, displayName: masked(c), cardStatus: c.cardStatus, credential: "essc",
+                                birthDate: SeedCitizen.birthDate(ssn: c.ssn)))
+                    case .expired:
+                        return Reply.problem(
+                            .gone, code: "essc-expired", title: "This electronic card code has expired", requestId: request.requestId)
+                    case .unknown:
+                        return Reply.problem(
+                            .notFound, code: "essc-invalid", title: "Unknown electronic card code", requestId: request.requestId)
+                    }
+                }
+                guard let input, let ssn = input.ssn, let cardNumber = input.cardNumber, let cardIdentifier = input.cardIdentifier else {
                     return Reply.problem(
-                        .badRequest, code: "bad-request", title: "ssn, cardNumber and cardIdentifier are required",
+                        .badRequest, code: "bad-request", title: "ssn, cardNumber and cardIdentifier (or esscToken) are required",
                         requestId: request.requestId)
                 }
-                guard let (ref, c) = await state.resolve(ssn: input.ssn, cardNumber: input.cardNumber, cardIdentifier: input.cardIdentifier)
+                guard let (ref, c) = await state.resolve(ssn: ssn, cardNumber: cardNumber, cardIdentifier: cardIdentifier)
                 else {
                     return Reply.problem(
                         .notFound, code: "no-reference-record", title: "No citizen matches this card", requestId: request.requestId)
                 }
-                struct Out: Encodable { var subjectRef: String; var displayName: String; var cardStatus: String }
-                let masked = String(c.name.prefix(1)) + String(repeating: "*", count: max(0, c.name.count - 1))
-                return Reply.json(.ok, Out(subjectRef: ref, displayName: masked, cardStatus: c.cardStatus))
+                return Reply.json(.ok, Out(subjectRef: ref, displayName: masked(c), cardStatus: c.cardStatus))
             }
         }
 

@@ -10,6 +10,9 @@ public final class FakeHub: HubClient {
         public var down = false
         /// Answers to resolveSubject; nil: the hub does not know the card (404).
         public var subject: HubSubject? = SessionFixtures.subject()
+        /// Electronic social security card tokens the hub knows; `expiredTokens` it knew once.
+        public var esscTokens: [String: HubSubject] = [:]
+        public var expiredTokens: Set<String> = []
         /// Hall workers' codes the hub knows (帮办).
         public var staffCodes: [String: StaffAssistant] = [:]
         public var certificate = SessionFixtures.certificate
@@ -80,6 +83,18 @@ public final class FakeHub: HubClient {
         guard let subject = try await enter("resolveSubject").subject else {
             throw HubProblem(status: 404, code: "subject-not-found", title: "unknown card", retryable: false, requestId: nil)
         }
+        return subject
+    }
+
+    public func resolveSubject(esscToken: String) async throws -> HubSubject {
+        let script = try await enter("resolveESSC")
+        if script.expiredTokens.contains(esscToken) {
+            throw HubProblem(status: 410, code: "essc-expired", title: "expired code", retryable: false, requestId: nil)
+        }
+        guard var subject = script.esscTokens[esscToken] else {
+            throw HubProblem(status: 404, code: "essc-invalid", title: "unknown code", retryable: false, requestId: nil)
+        }
+        subject.credential = "essc"
         return subject
     }
 
