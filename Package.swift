@@ -124,7 +124,7 @@ let package = Package(
         // The 2D scanner for the electronic social security card, on a serial port.
         .target(
             name: "KioskScanner", dependencies: ["KioskCore", "CSystemShims", .product(name: "Logging", package: "swift-log")],
-            swiftSettings: strict),
+            exclude: ["README.md"], swiftSettings: strict),
         // The camera: face frames in memory only.
         .target(
             name: "KioskCamera",

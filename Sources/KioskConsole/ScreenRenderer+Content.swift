@@ -130,6 +130,7 @@ extension ScreenRenderer {
         var lines: [BodyLine] = [BodyLine(text: named ? t("menu.greeting", ["name": v.holder]) : t("menu.greetingNoName"))]
         if !compact { lines.append(.blank) }
         var greyed = false
+        var onlyTheCardMissing = true
         for item in v.items {
             let title = t(item.titleKey)
             switch item.availability {
@@ -138,6 +139,7 @@ extension ScreenRenderer {
             case .unavailable(let reason) where compact:
                 // One line per item: the reason if it fits, the alternative once below.
                 greyed = true
+                if reason != .needsCard { onlyTheCardMissing = false }
                 let long = t("menu.unavailableShort", ["title": title, "reason": reasonText(reason, t)])
                 let text = DisplayWidth.of("\(item.number)  \(long)") <= width ? long : t("menu.unavailableTitle", ["title": title])
                 lines.append(BodyLine(text: "\(item.number)  \(text)", style: .dim))
@@ -149,7 +151,7 @@ extension ScreenRenderer {
                 lines.append(BodyLine(text: "\(item.number)  \(title)  \(why)", style: .dim, hangingIndent: 3))
             }
         }
-        if greyed { lines.append(BodyLine(text: t("menu.unavailableHint"), style: .dim)) }
+        if greyed { lines.append(BodyLine(text: t(onlyTheCardMissing ? "menu.needsCardHint" : "menu.unavailableHint"), style: .dim)) }
         return ScreenBody(title: t("menu.title"), lines: lines, hint: t("hint.menu"))
     }
 

@@ -3,9 +3,6 @@
 /// the menu offers what the catalog allows such a credential (never a service that needs the
 /// card's PIN); the session ends on Back or a timeout, with no take-card step.
 extension SessionMachine {
-    /// How long a scan the kiosk could not take is said on screen.
-    static let noticeSeconds = 6.0
-
     mutating func onScan(_ event: ScanEvent) {
         switch event {
         case .connected:
@@ -38,7 +35,7 @@ extension SessionMachine {
             // A citizen being served (or a card waiting) keeps the kiosk: the code is not taken,
             // and the screen says why for a moment.
             if session != nil || slotReader != nil {
-                notice = ScreenNotice(key: "scan.busy", until: now.uptime + Self.noticeSeconds)
+                notice = ScreenNotice(key: "scan.busy", until: now.uptime + settings.timeouts.noticeSeconds)
             }
             emit(.journal(JournalEntry(kind: .cardRead, sessionId: session?.id, payload: scanPayload("ignored-busy"))))
             return
@@ -56,13 +53,13 @@ extension SessionMachine {
     private mutating func scanRefused(_ problem: CodeProblem, bytes: Int) {
         if takesScan {
             if case .codeRefused(_, problem) = phase {
-                phase = .codeRefused(until: now.uptime + Self.noticeSeconds, problem)
+                phase = .codeRefused(until: now.uptime + settings.timeouts.noticeSeconds, problem)
                 return
             }
-            phase = .codeRefused(until: now.uptime + Self.noticeSeconds, problem)
+            phase = .codeRefused(until: now.uptime + settings.timeouts.noticeSeconds, problem)
         } else {
             if notice?.key == "scan.unreadable", notice.map({ now.uptime < $0.until }) == true { return }
-            if session != nil { notice = ScreenNotice(key: "scan.unreadable", until: now.uptime + Self.noticeSeconds) }
+            if session != nil { notice = ScreenNotice(key: "scan.unreadable", until: now.uptime + settings.timeouts.noticeSeconds) }
         }
         var payload = scanPayload(problem.rawValue)
         payload["bytes"] = .int(bytes)
@@ -104,7 +101,7 @@ extension SessionMachine {
         journal(.cardRead, payload: payload)
         endSession("essc-\(problem.rawValue)")
         goIdle()
-        phase = .codeRefused(until: now.uptime + Self.noticeSeconds, problem)
+        phase = .codeRefused(until: now.uptime + settings.timeouts.noticeSeconds, problem)
     }
 
     /// Whether the catalog offers `definition` to a citizen who showed this credential.

@@ -93,7 +93,17 @@ struct CitizenConsoleService: Service {
         continuation.yield(.cameraStatus(present: environment.camera != nil))
         // The QR scanner: scans of the electronic social security card, and its port.
         if let scanner = environment.scanner {
-            feeders.append(Task { for await event in scanner.events() { continuation.yield(.scan(event)) } })
+            feeders.append(
+                Task { [port = environment.scannerPort] in
+                    for await event in scanner.events() {
+                        switch event {
+                        case .connected: await port(true)
+                        case .disconnected: await port(false)
+                        default: break
+                        }
+                        continuation.yield(.scan(event))
+                    }
+                })
         }
         // The tick: timeouts, countdowns, the clock on the status line (and the watchdog, below).
         feeders.append(

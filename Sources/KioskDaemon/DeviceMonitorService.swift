@@ -52,12 +52,6 @@ struct DeviceMonitorService: Service {
         } else {
             await monitor.observe(.store, .ok)
         }
-        if !configuration.scanner.device.isEmpty {
-            // A USB scanner unplugged takes its port away; the scanner adapter, which holds the
-            // port open, tells the citizen's screen the same.
-            let present = FileManager.default.fileExists(atPath: configuration.scanner.device)
-            await monitor.observe(.scanner, present ? .ok : .failed, reasons: present ? [] : ["gone"])
-        }
         if let device = configuration.camera.device {
             // The pipeline runs only while a citizen is verified; between them, its device node
             // is what can be watched (a camera unplugged takes it away).

@@ -174,6 +174,7 @@ extension KioskApp {
             media: [.receipt: templates.receipt.media, .certificate: templates.certificate.media], metrics: metrics)
         if !configuration.scanner.device.isEmpty {
             environment.scanner = SerialCodeScanner(settings: configuration.scanner, logger: logger)
+            environment.scannerPort = { open in await monitor.observe(.scanner, open ? .ok : .failed, reasons: open ? [] : ["gone"]) }
         }
         environment.localizedRenderers = files.localized.mapValues {
             ProcessDocumentRenderer.renderer(templates: $0.templates, executable: renderExecutable)

@@ -20,6 +20,10 @@ struct KioskEnvironment: Sendable {
     let metrics: KioskMetrics
     /// The 2D scanner for the electronic social security card; nil on a kiosk without one.
     var scanner: (any CodeScanner)?
+    /// Told, in order, each time the scanner's port opens (true) or goes away (false): the
+    /// device monitor's only source for the scanner, since a poll misses a cable pulled and
+    /// put back between two polls.
+    var scannerPort: @Sendable (Bool) async -> Void = { _ in }
     /// The paper of the other languages a citizen may choose, by locale.
     var localizedRenderers: [String: any DocumentRendering] = [:]
 }

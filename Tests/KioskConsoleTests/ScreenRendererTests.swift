@@ -55,6 +55,14 @@ import Testing
             screens.append((Screen(content: .serviceFailed(.pensionQualification, .faceFailed(reason)), status: status), [reason]))
         }
         screens.append((Screen(content: .menu(MenuView(holder: "", items: [])), status: status), []))
+        // The electronic card's code refused by the hub, for every reason, and the scans the kiosk could not take.
+        for failure in failures + ["essc-invalid", "essc-expired"].map({ SessionFailure.hub(HubProblem(status: 404, code: $0, title: "Gone", retryable: false, requestId: "req-7f3a")) }) {
+            var h = SessionHarness()
+            h.send(.scan(.code("ESSC1.abc")))
+            h.send(.actionFailed(h.lastRequest()!, failure))
+            screens.append((h.screen, [failure.code, "req-7f3a", "a detail", "Internal Server Error"]))
+        }
+        screens.append((Self.screen("scan-unreadable"), []))
         for (screen, codes) in screens {
             for (texts, chinese) in [(Self.zh, true), (Self.en, false)] {
                 for (columns, rows) in [(80, 24), (40, 12)] {
@@ -144,6 +152,20 @@ import Testing
             h.send(.actionFailed(h.lastRequest()!, .kiosk(KioskError(.hubUnavailable, "down"))))
         case "out-of-service":
             h.send(.maintenance(true))
+        case "attract-scanner":
+            h.send(.scan(.connected))
+        case "essc-resolving", "essc-menu", "essc-expired":
+            h.send(.scan(.connected))
+            h.send(.scan(.code("ESSC1.abc")))
+            if name == "essc-menu" { h.send(.esscResolved(h.lastRequest()!, SessionFixtures.subject())) }
+            if name == "essc-expired" {
+                h.send(.actionFailed(h.lastRequest()!, .hub(HubProblem(status: 410, code: "essc-expired", title: "", retryable: false, requestId: nil))))
+            }
+        case "scan-unreadable":
+            h.send(.scan(.unreadable(bytes: 12)))
+        case "scan-busy":
+            h.startAtMenu()
+            h.send(.scan(.code("ESSC1.abc")))
         default:
             Issue.record("unknown screen \(name)")
         }
@@ -155,7 +177,7 @@ import Testing
         "contributions",
         "pension-payments", "face-consent", "face-progress", "face-result", "card-status", "guide", "prompt", "card-removed",
         "service-failed",
-        "out-of-service",
+        "out-of-service", "attract-scanner", "essc-resolving", "essc-menu", "essc-expired", "scan-unreadable", "scan-busy",
     ]
 
     @Test(arguments: all)

@@ -47,6 +47,31 @@ import Testing
         }
     }
 
+    /// The electronic social security card: a code the hub minted resolves to its citizen; an
+    /// expired one and an unknown one are the contract's typed problems.
+    @Test func aScannedCodeResolvesAndRefusedCodesAreTypedProblems() async throws {
+        try await HubFixtures.withHub { hub, sim in
+            func mint(_ ttl: Int) async throws -> String {
+                let data = try await sim.request("POST", "sim/essc-tokens", body: #"{"profile":"gen2","ttlSeconds":\#(ttl)}"#)
+                return try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["esscToken"] as? String)
+            }
+            let subject = try await hub.resolveSubject(esscToken: try await mint(300))
+            #expect(subject.displayName == "张*" && subject.credential == "essc" && subject.birthDate?.count == 10)
+            let card = try await hub.resolveSubject(
+                ssn: HubFixtures.ssn, cardNumber: HubFixtures.cardNumber, cardIdentifier: HubFixtures.cardIdentifier)
+            #expect(subject.subjectRef == card.subjectRef, "the same citizen")
+            let expired = try await mint(-1)
+            for (token, status, code) in [(expired, 410, "essc-expired"), ("ESSC1.not-a-code-the-hub-knows", 404, "essc-invalid")] {
+                await #expect {
+                    try await hub.resolveSubject(esscToken: token)
+                } throws: { error in
+                    guard let p = error as? HubProblem else { return false }
+                    return p.status == status && p.code == code
+                }
+            }
+        }
+    }
+
     @Test func theSameKeyWithAnotherBodyIs422() async throws {
         try await HubFixtures.withHub { _, sim in
             let headers = ["X-Kiosk-Id": "K", "Idempotency-Key": UUID().uuidString]

@@ -23,7 +23,7 @@ struct KioskEndToEnd: Sendable {
     static func run(
         certificatePrinter: String = "kiosk-a4", sessionYAML: String = "", pollSeconds: Double = 0, metricsListen: String = "",
         metricsAllow: [String] = [], restartedWhenKilled: Bool = false, psam: Bool = false, cameraPipeline: String = "",
-        _ body: @Sendable (KioskEndToEnd) async throws -> Void
+        scanner: Bool = false, _ body: @Sendable (KioskEndToEnd) async throws -> Void
     ) async throws {
         let seed = Rigs.repo.appendingPathComponent("devices/hub-seed/citizens.json").path
         try await HubSimulator.withRunning(.init(port: 0, seedPath: seed)) { url in
@@ -31,6 +31,8 @@ struct KioskEndToEnd: Sendable {
             try await pcsc.start()
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-e2e-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: dir.appendingPathComponent("trust"), withIntermediateDirectories: true)
+            // The QR scanner's port: the virtual scanner's pseudo-terminal in this kiosk's folder.
+            if scanner { _ = try await VirtualScanner.run("plug", dir.path) }
             let config = dir.appendingPathComponent("kiosk.yaml").path
             try """
             kiosk:
@@ -51,6 +53,8 @@ struct KioskEndToEnd: Sendable {
             camera:
               folder: \(Rigs.repo.appendingPathComponent("devices/camera").path)
               pipeline: "\(cameraPipeline)"
+            scanner:
+              device: "\(scanner ? dir.path + "/scanner" : "")"
             control:
               socket: \(dir.path)/control.sock
             metrics:
@@ -75,10 +79,12 @@ struct KioskEndToEnd: Sendable {
             } catch {
                 await tmux.kill()
                 await pcsc.stop()
+                if scanner { _ = try? await VirtualScanner.run("unplug", dir.path) }
                 throw error
             }
             await tmux.kill()
             await pcsc.stop()
+            if scanner { _ = try? await VirtualScanner.run("unplug", dir.path) }
         }
     }
 
@@ -140,6 +146,22 @@ struct KioskEndToEnd: Sendable {
 
     func hubJSON(_ path: String) async throws -> Any { try await HubSimControl.json(hubURL, path) }
 
+    /// A code scanned on this kiosk's virtual QR scanner (`run(scanner: true)`).
+    func scan(_ text: String) async throws { _ = try await VirtualScanner.run("scan", text, dir.path) }
+
+    /// The electronic social security card code the reference hub mints for the citizen of a
+    /// virtual card profile (`ttlSeconds` < 0: already expired).
+    func esscToken(_ profile: String, ttlSeconds: Int = 300) async throws -> String {
+        let out = try await Rigs.tool(
+            "curl",
+            [
+                "-sf", "-X", "POST", "-H", "Content-Type: application/json", "-d", #"{"profile":"\#(profile)","ttlSeconds":\#(ttlSeconds)}"#,
+                hubURL + "sim/essc-tokens",
+            ])
+        let answer = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any]
+        return try #require(answer?["esscToken"] as? String, "the hub minted no code: \(out.stdout) \(out.stderr)")
+    }
+
     func setHub(_ scenario: String) async throws { try await HubSimControl.setScenario(hubURL, scenario) }
 
     /// The fonts and rendering libraries kioskd itself has mapped (documents render in
@@ -181,4 +203,17 @@ struct KioskEndToEnd: Sendable {
         }
         return nil
     }
+}
+
+/// devices/virtual-scanner/scanner, the QR scanner's serial port made with socat.
+enum VirtualScanner {
+    @discardableResult
+    static func run(_ arguments: String...) async throws -> String {
+        let script = Rigs.repo.appendingPathComponent("devices/virtual-scanner/scanner").path
+        let out = try await Rigs.tool("bash", [script] + arguments)
+        guard out.status == .exited(0) else { throw ScannerFailed(message: out.stderr) }
+        return out.stdout
+    }
+
+    struct ScannerFailed: Error { var message: String }
 }
