@@ -125,6 +125,13 @@ let package = Package(
         .target(
             name: "KioskScanner", dependencies: ["KioskCore", "CSystemShims", .product(name: "Logging", package: "swift-log")],
             exclude: ["README.md"], swiftSettings: strict),
+        // The voice: espeak-ng and aplay as child processes.
+        .target(
+            name: "KioskVoice",
+            dependencies: [
+                "KioskCore", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Subprocess", package: "swift-subprocess"), .product(name: "SystemPackage", package: "swift-system"),
+            ], swiftSettings: strict),
         // The camera: face frames in memory only.
         .target(
             name: "KioskCamera",
@@ -177,7 +184,7 @@ let package = Package(
             name: "KioskDaemon",
             dependencies: [
                 "KioskCore", "KioskCard", "KioskPrint", "KioskHub", "KioskStore", "KioskConsole", "KioskCamera", "KioskConfig",
-                "KioskScanner", "KioskControl", "KioskControlServer", "KioskDiagnostics", "CSystemShims",
+                "KioskScanner", "KioskVoice", "KioskControl", "KioskControlServer", "KioskDiagnostics", "CSystemShims",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -133,6 +133,21 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
         public static let rates = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115_200]
     }
 
+    /// Every screen's prompt spoken (Mandarin, or English in an English session), for citizens
+    /// who read slowly or not at all. espeak-ng synthesizes each prompt once into the cache;
+    /// aplay plays it on the ALSA device. Both are child processes: kioskd stays small.
+    public struct Voice: Sendable, Equatable, Codable {
+        public var enabled = false
+        /// The ALSA PCM (`aplay -D`): `default`, `plughw:CARD=PCH,DEV=0`, or a name from asound.conf.
+        public var device = "default"
+        /// 0–100: the prompts' loudness. The card-left reminder goes louder from there.
+        public var volume = 80
+        /// Synthesized prompts (WAV), by a hash of voice, loudness and text: never personal data.
+        public var cacheDirectory = "/var/cache/kioskd/voice"
+        public init() {}
+        enum CodingKeys: String, CodingKey, CaseIterable { case enabled, device, volume, cacheDirectory }
+    }
+
     public struct Control: Sendable, Equatable, Codable {
         /// The control socket (HTTP/JSON) for kioskctl; callers identified by SO_PEERCRED.
         public var socket: String = "/run/kioskd/control.sock"
@@ -177,6 +192,7 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
     public var files = Files()
     public var camera = Camera()
     public var scanner = Scanner()
+    public var voice = Voice()
     public var session = SessionTimeouts()
     public var control = Control()
     public var metrics = Metrics()
@@ -185,7 +201,7 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
 
     public init() {}
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case kiosk, hub, card, printers, store, console, files, camera, scanner, session, control, metrics, bundles, journal
+        case kiosk, hub, card, printers, store, console, files, camera, scanner, voice, session, control, metrics, bundles, journal
     }
 
     /// Problems a parser cannot see: each one a path and what is allowed.
@@ -205,6 +221,11 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
             errors.append("hub.clientCertificate: give both clientCertificate and clientKey, or neither")
         }
         if printers.receipt.isEmpty { errors.append("printers.receipt: a CUPS queue name") }
+        if voice.enabled {
+            if !(0...100).contains(voice.volume) { errors.append("voice.volume: 0 to 100") }
+            if voice.device.isEmpty { errors.append("voice.device: an ALSA device such as default or plughw:0,0") }
+            if voice.cacheDirectory.isEmpty { errors.append("voice.cacheDirectory: a folder kioskd may write") }
+        }
         if !scanner.device.isEmpty {
             if !Scanner.rates.contains(scanner.baud) {
                 errors.append("scanner.baud: one of \(Scanner.rates.map(String.init).joined(separator: ", "))")
@@ -262,6 +283,7 @@ extension KioskConfiguration {
         files = try c.decodeIfPresent(Files.self, forKey: .files) ?? Files()
         camera = try c.decodeIfPresent(Camera.self, forKey: .camera) ?? Camera()
         scanner = try c.decodeIfPresent(Scanner.self, forKey: .scanner) ?? Scanner()
+        voice = try c.decodeIfPresent(Voice.self, forKey: .voice) ?? Voice()
         session = try c.decodeIfPresent(SessionTimeouts.self, forKey: .session) ?? SessionTimeouts()
         control = try c.decodeIfPresent(Control.self, forKey: .control) ?? Control()
         metrics = try c.decodeIfPresent(Metrics.self, forKey: .metrics) ?? Metrics()
@@ -381,6 +403,16 @@ extension KioskConfiguration.Files {
     }
 }
 
+extension KioskConfiguration.Voice {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? enabled
+        device = try c.decodeIfPresent(String.self, forKey: .device) ?? device
+        volume = try c.decodeIfPresent(Int.self, forKey: .volume) ?? volume
+        cacheDirectory = try c.decodeIfPresent(String.self, forKey: .cacheDirectory) ?? cacheDirectory
+    }
+}
+
 extension KioskConfiguration.Scanner {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -426,7 +458,7 @@ extension KioskConfiguration {
         "": names(CodingKeys.self), "kiosk": names(Kiosk.CodingKeys.self), "hub": names(Hub.CodingKeys.self),
         "card": names(Card.CodingKeys.self), "printers": names(Printers.CodingKeys.self), "store": names(Store.CodingKeys.self),
         "console": names(Console.CodingKeys.self), "files": names(Files.CodingKeys.self), "camera": names(Camera.CodingKeys.self),
-        "scanner": names(Scanner.CodingKeys.self),
+        "scanner": names(Scanner.CodingKeys.self), "voice": names(Voice.CodingKeys.self),
         "control": names(Control.CodingKeys.self), "metrics": names(Metrics.CodingKeys.self), "bundles": names(Bundles.CodingKeys.self),
         "journal": names(Journal.CodingKeys.self),
         "session": SessionTimeouts.fileKeys,

@@ -33,6 +33,7 @@ struct CitizenConsoleService: Service {
         let machine = SessionMachine(
             settings: settings, catalog: files.catalog, guides: files.guides, localizedGuides: files.localized.mapValues(\.guides),
             now: .current())
+        let speaker = environment.voice.map { VoiceDirector(voice: $0, kioskLocale: configuration.kiosk.locale) }
         let runner = SessionRunner(
             machine: machine, environment: environment, events: continuation,
             consentText: { key, locale in (locale.flatMap { catalog[$0] } ?? texts)(key) },
@@ -42,6 +43,7 @@ struct CitizenConsoleService: Service {
                 let shown = screen.locale.flatMap { catalog[$0] } ?? texts
                 let offer = screen.nextLocale.flatMap { catalog[$0]?("language.offer") }
                 output.draw(renderer.frame(screen, texts: shown, columns: size.columns, rows: size.rows, offer: offer).ansiLines)
+                await speaker?.show(screen, texts: shown)
             },
             onAlert: { level in output.bell(times: level.rawValue) })
 

@@ -9,6 +9,7 @@ import KioskDiagnostics
 import KioskHub
 import KioskPrint
 import KioskScanner
+import KioskVoice
 import KioskStore
 import Logging
 import ServiceLifecycle
@@ -175,6 +176,11 @@ extension KioskApp {
         if !configuration.scanner.device.isEmpty {
             environment.scanner = SerialCodeScanner(settings: configuration.scanner, logger: logger)
             environment.scannerPort = { open in await monitor.observe(.scanner, open ? .ok : .failed, reasons: open ? [] : ["gone"]) }
+        }
+        if configuration.voice.enabled {
+            environment.voice = ESpeakVoice(settings: configuration.voice, logger: logger) { ok, reason in
+                await monitor.observe(.audio, ok ? .ok : .failed, reasons: ok ? [] : [reason])
+            }
         }
         environment.localizedRenderers = files.localized.mapValues {
             ProcessDocumentRenderer.renderer(templates: $0.templates, executable: renderExecutable)

@@ -24,6 +24,8 @@ struct KioskEnvironment: Sendable {
     /// device monitor's only source for the scanner, since a poll misses a cable pulled and
     /// put back between two polls.
     var scannerPort: @Sendable (Bool) async -> Void = { _ in }
+    /// The voice (`voice.enabled`); nil: the kiosk is silent but for the terminal's bell.
+    var voice: (any VoiceOutput)?
     /// The paper of the other languages a citizen may choose, by locale.
     var localizedRenderers: [String: any DocumentRendering] = [:]
 }

@@ -23,7 +23,7 @@ struct KioskEndToEnd: Sendable {
     static func run(
         certificatePrinter: String = "kiosk-a4", sessionYAML: String = "", pollSeconds: Double = 0, metricsListen: String = "",
         metricsAllow: [String] = [], restartedWhenKilled: Bool = false, psam: Bool = false, cameraPipeline: String = "",
-        scanner: Bool = false, _ body: @Sendable (KioskEndToEnd) async throws -> Void
+        scanner: Bool = false, environment: [String: String] = [:], _ body: @Sendable (KioskEndToEnd) async throws -> Void
     ) async throws {
         let seed = Rigs.repo.appendingPathComponent("devices/hub-seed/citizens.json").path
         try await HubSimulator.withRunning(.init(port: 0, seedPath: seed)) { url in
@@ -72,7 +72,7 @@ struct KioskEndToEnd: Sendable {
                 ? ["/bin/sh", "-c", "while :; do \"$0\" \"$@\"; sleep 0.3; done"] + kioskd : kioskd
             let tmux = try await TmuxSession.start(
                 command: command, columns: 80, rows: 24,
-                environment: pcsc.environment, stderrTo: dir.appendingPathComponent("kioskd.log").path)
+                environment: pcsc.environment.merging(environment) { _, extra in extra }, stderrTo: dir.appendingPathComponent("kioskd.log").path)
             let kiosk = KioskEndToEnd(pcsc: pcsc, tmux: tmux, hubURL: url, dir: dir)
             do {
                 try await body(kiosk)
