@@ -163,7 +163,7 @@ let package = Package(
         .target(
             name: "KioskDiagnostics",
             dependencies: [
-                "KioskCore", "KioskCard", "KioskPrint", "KioskHub", "KioskStore", "KioskCamera", "CSystemShims",
+                "KioskCore", "KioskCard", "KioskPrint", "KioskHub", "KioskStore", "KioskCamera", "KioskVoice", "CSystemShims",
                 .product(name: "Logging", package: "swift-log"),
             ], swiftSettings: strict),
 

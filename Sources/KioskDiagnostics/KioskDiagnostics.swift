@@ -9,7 +9,7 @@ import KioskCore
 /// `kioskctl diag` and the control socket's `GET /v1/diag`: every check a technician needs, each
 /// independent of the others, each ending in results (a check never throws; what failed is a
 /// result that says so and who acts). The families run side by side; the list comes back in a
-/// fixed order: card, printers, hub, store, camera, scanner (when there is one), terminal.
+/// fixed order: card, printers, hub, store, camera, scanner and voice (when there are), terminal.
 public enum KioskDiagnostics {
     public static func run(configuration: KioskConfiguration, options: DiagnosticOptions) async -> [DiagnosticResult] {
         if let server = options.cupsServer, !server.isEmpty {
@@ -23,8 +23,14 @@ public enum KioskDiagnostics {
         async let store = storeChecks(configuration)
         async let camera = cameraCheck(configuration.camera, testCapture: options.testCamera)
         let terminal = terminalCheck(ttyPath: options.ttyPath)
-        let scanner = scannerCheck(configuration.scanner).map { [$0] } ?? []
-        return await card + printers + hub + store + [camera] + scanner + [terminal]
+        async let voice = voiceCheck(configuration.voice)
+        var results: [DiagnosticResult] = await card + printers + hub
+        results += await store
+        results.append(await camera)
+        if let scanner = scannerCheck(configuration.scanner) { results.append(scanner) }
+        if let voice = await voice { results.append(voice) }
+        results.append(terminal)
+        return results
     }
 
     /// A result from a judgement: the detail is what was seen, the judgement says the rest.

@@ -62,6 +62,44 @@ public actor ESpeakVoice: VoiceOutput {
         speaking = nil
     }
 
+    /// For `kioskctl diag`: the synthesizer is there, and the device plays (a tenth of a second
+    /// of silence, which nobody in the hall hears). nil when both are well, else what is wrong.
+    public static func check(device: String) async -> (reason: String, detail: String)? {
+        do {
+            let run = try await Subprocess.run(.name("espeak-ng"), arguments: ["--version"], output: .discarded, error: .discarded)
+            guard case .exited(0) = run.terminationStatus else { return ("no-synthesizer", "espeak-ng --version failed") }
+        } catch {
+            return ("no-synthesizer", "espeak-ng is not installed (apt-get install espeak-ng)")
+        }
+        let silence = FileManager.default.temporaryDirectory.appendingPathComponent("kioskd-voice-check-\(UUID().uuidString.prefix(8)).wav")
+        defer { try? FileManager.default.removeItem(at: silence) }
+        do {
+            try Self.silentWAV(milliseconds: 100).write(to: silence)
+            try await play(silence.path, device: device)
+            return nil
+        } catch let failure as VoiceFailure {
+            let lines = failure.detail.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            return (failure.reason, lines.joined(separator: "; "))
+        } catch {
+            return ("unavailable", "\(error)")
+        }
+    }
+
+    /// A WAV of silence: 16-bit mono at 8 kHz.
+    static func silentWAV(milliseconds: Int) -> Data {
+        let samples = 8 * milliseconds
+        var data = Data()
+        func le<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
+        data.append(contentsOf: Array("RIFF".utf8))
+        le(UInt32(36 + samples * 2))
+        data.append(contentsOf: Array("WAVEfmt ".utf8))
+        le(UInt32(16)); le(UInt16(1)); le(UInt16(1)); le(UInt32(8000)); le(UInt32(16000)); le(UInt16(2)); le(UInt16(16))
+        data.append(contentsOf: Array("data".utf8))
+        le(UInt32(samples * 2))
+        data.append(Data(count: samples * 2))
+        return data
+    }
+
     /// espeak-ng's voice for a locale: Mandarin for Chinese, else the locale's language.
     static func voice(for locale: String) -> String {
         let language = locale.split(separator: "-").first.map(String.init)?.lowercased() ?? locale
