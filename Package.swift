@@ -125,6 +125,9 @@ let package = Package(
         .target(
             name: "KioskScanner", dependencies: ["KioskCore", "CSystemShims", .product(name: "Logging", package: "swift-log")],
             exclude: ["README.md"], swiftSettings: strict),
+        // The parsers that meet outside bytes, as fuzz targets (scripts/fuzz) and replayed inputs.
+        .target(name: "KioskFuzzTargets", dependencies: ["KioskCore", "KioskCard", "KioskConsole"], swiftSettings: strict),
+        .executableTarget(name: "kiosk-fuzz", dependencies: ["KioskFuzzTargets"], swiftSettings: strict),
         // The voice: espeak-ng and aplay as child processes.
         .target(
             name: "KioskVoice",
@@ -265,6 +268,7 @@ let package = Package(
             path: "devices/virtual-psam/Sources", swiftSettings: strict),
 
         // Tests: one target per module; integration tests need the rigs (scripts/rigs up).
+        .testTarget(name: "KioskFuzzTests", dependencies: ["KioskFuzzTargets"], exclude: ["Corpus"]),
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore", "KioskTesting"]),
         .testTarget(
             name: "KioskCardTests", dependencies: ["KioskCard", .product(name: "Crypto", package: "swift-crypto")]),
