@@ -20,6 +20,21 @@ import KioskFuzzTargets
         fuzzTarget(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
         return 0
     }
+
+    @_silgen_name("LLVMFuzzerRunDriver")
+    func runFuzzerDriver(
+        _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+        _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
+    ) -> Int32
+
+    // SwiftPM links an executable's `main` to `<module>_main` (so tests can link the module):
+    // here that is libFuzzer's driver, not its own `main`, which the alias keeps out.
+    @_cdecl("kiosk_fuzz_main")
+    public func kioskFuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+        var count = argc
+        var arguments = argv
+        return runFuzzerDriver(&count, &arguments, fuzzOne)
+    }
 #else
     @main struct KioskFuzz {
         static func main() {
