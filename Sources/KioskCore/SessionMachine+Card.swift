@@ -27,26 +27,52 @@ extension SessionMachine {
         slotATR = nil
         // A card put in during an electronic card's session and taken out again was never part
         // of that session.
-        if session?.credential == .essc { return }
+        if cardWaiting {
+            cardWaiting = false
+            return
+        }
         cardGone()
     }
 
     private mutating func cardInserted(reader: String, atr: [UInt8]) {
+        if session?.credential == .essc {
+            // The citizen brought their card after all (a service needs it): it is read as soon
+            // as the electronic card's session is back at its menu, or over (`admitWaitingCard`).
+            cardWaiting = true
+            return
+        }
         if stopRequested || maintenance {
             phase = .takeCard(TakeCardState(since: now.uptime, reason: stopRequested ? .shutdown : .maintenance))
             return
         }
+        startCardSession(reader: reader, atr: atr)
+    }
+
+    /// After every event: a card that waited for an electronic card's session takes over once
+    /// that session is back at its menu, or starts its own once that session ended.
+    mutating func admitWaitingCard() {
+        guard cardWaiting, let reader = slotReader else { return }
+        let chosen = language  // the same citizen: their language stays
         if session?.credential == .essc {
-            // The citizen brought their card after all (a service needs it): between steps the
-            // electronic card's session gives way to it; in the middle of one, the card waits.
-            guard phase.awaitsInput, !pending.values.contains(where: { !$0.isPrint }) else { return }
-            let chosen = language  // the same citizen: their language stays
+            // At the menu, not in the middle of a service the citizen is reading; out of service,
+            // the electronic card's citizen finishes and the card is handed back after.
+            guard case .menu = phase, !pending.values.contains(where: { !$0.isPrint }), !maintenance, !stopRequested else { return }
             endSession("card-inserted")
             goIdle()
-            language = chosen
-            languageEndsAtIdle = false
         }
-        startCardSession(reader: reader, atr: atr)
+        guard session == nil else { return }
+        switch phase {
+        case .idle, .codeRefused, .browsingGuides: break
+        default: return
+        }
+        cardWaiting = false
+        language = chosen
+        languageEndsAtIdle = false
+        if stopRequested || maintenance {
+            phase = .takeCard(TakeCardState(since: now.uptime, reason: stopRequested ? .shutdown : .maintenance))
+            return
+        }
+        startCardSession(reader: reader, atr: slotATR ?? [])
     }
 
     mutating func startCardSession(reader: String, atr: [UInt8]) {
@@ -57,6 +83,13 @@ extension SessionMachine {
         phase = .reading(id)
         readingSince = now.uptime  // a mute card must not hold "reading" for good (onTick)
         emit(.readCard(id, reader: reader, atr: atr))
+    }
+
+    /// 65 or more (the card's, the ID number's or the hub's birth date): a slower pace from the start.
+    mutating func paceForAge() {
+        if let age = session?.age(on: now.wall, in: settings.timeZone), age >= SessionData.olderCitizenAge {
+            session?.pace = SessionData.paceStep
+        }
     }
 
     /// The card left the slot: a finished session just returns to attract; anything else ends
@@ -84,9 +117,7 @@ extension SessionMachine {
         guard take(id) == .cardRead, session != nil else { return }
         session?.card = card
         session?.subject = subject
-        if let age = session?.age(on: now.wall, in: settings.timeZone), age >= SessionData.olderCitizenAge {
-            session?.pace = SessionData.paceStep
-        }
+        paceForAge()
         var display = ["cardNumber": card.cardNumberMasked]
         if let name = subject.map({ Masking.name($0.displayName) }) ?? card.nameMasked { display["name"] = name }
         if let ssn = card.ssnMasked { display["ssn"] = ssn }

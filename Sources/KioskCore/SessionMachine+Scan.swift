@@ -37,7 +37,7 @@ extension SessionMachine {
             if session != nil || slotReader != nil {
                 notice = ScreenNotice(key: "scan.busy", until: now.uptime + settings.timeouts.noticeSeconds)
             }
-            emit(.journal(JournalEntry(kind: .cardRead, sessionId: session?.id, payload: scanPayload("ignored-busy"))))
+            journal(.cardRead, payload: scanPayload("ignored-busy"))
             return
         }
         session = SessionData(id: settings.makeID(), credential: .essc)
@@ -51,19 +51,17 @@ extension SessionMachine {
     /// Outside a session an unreadable scan shows its own screen; inside one, a notice. A
     /// scanner that sends noise keeps the screen up without a journal record per line.
     private mutating func scanRefused(_ problem: CodeProblem, bytes: Int) {
+        let until = now.uptime + settings.timeouts.noticeSeconds
         if takesScan {
-            if case .codeRefused(_, problem) = phase {
-                phase = .codeRefused(until: now.uptime + settings.timeouts.noticeSeconds, problem)
-                return
-            }
-            phase = .codeRefused(until: now.uptime + settings.timeouts.noticeSeconds, problem)
-        } else {
-            if notice?.key == "scan.unreadable", notice.map({ now.uptime < $0.until }) == true { return }
-            if session != nil { notice = ScreenNotice(key: "scan.unreadable", until: now.uptime + settings.timeouts.noticeSeconds) }
+            phase = .codeRefused(until: until, problem)
+        } else if session != nil {
+            notice = ScreenNotice(key: "scan.unreadable", until: until)
         }
+        guard now.uptime >= unreadableQuietUntil else { return }
+        unreadableQuietUntil = until
         var payload = scanPayload(problem.rawValue)
         payload["bytes"] = .int(bytes)
-        emit(.journal(JournalEntry(kind: .cardRead, sessionId: session?.id, payload: payload)))
+        journal(.cardRead, payload: payload)
     }
 
     private func scanPayload(_ outcome: String) -> [String: JournalValue] {
@@ -73,9 +71,7 @@ extension SessionMachine {
     mutating func onESSCResolved(_ id: RequestID, _ subject: HubSubject) {
         guard take(id) == .esscResolve, session != nil else { return }
         session?.subject = subject
-        if let age = session?.age(on: now.wall, in: settings.timeZone), age >= SessionData.olderCitizenAge {
-            session?.pace = SessionData.paceStep
-        }
+        paceForAge()
         var display: [String: String] = [:]
         let name = Masking.name(subject.displayName)
         if !name.isEmpty { display["name"] = name }
@@ -100,7 +96,9 @@ extension SessionMachine {
         payload["error"] = .string(failure.code)
         journal(.cardRead, payload: payload)
         endSession("essc-\(problem.rawValue)")
-        goIdle()
+        // Said in the citizen's language: it ends with the notice (goIdle when it expires).
+        promptSince = nil
+        lastInput = now.uptime
         phase = .codeRefused(until: now.uptime + settings.timeouts.noticeSeconds, problem)
     }
 
@@ -110,11 +108,12 @@ extension SessionMachine {
     }
 
     /// An electronic card's session ends with the citizen leaving: no card to take. A card put
-    /// in the slot meanwhile is read next.
+    /// in the slot meanwhile is read next (`admitWaitingCard`), in the same citizen's language.
     mutating func leaveESSCSession(_ reason: TakeCardReason) {
+        let chosen = language
         endSession(reason.rawValue)
         goIdle()
-        if let reader = slotReader { startCardSession(reader: reader, atr: slotATR ?? []) }
+        if cardWaiting { language = chosen }
     }
 }
 

@@ -28,6 +28,10 @@ public struct SessionMachine: Sendable {
     /// (a card put in during an electronic card's session is read once that session ends).
     var slotReader: String?
     var slotATR: [UInt8]?
+    /// That card came during an electronic card's session and waits to be read.
+    var cardWaiting = false
+    /// Until when an unreadable scan is not journalled again (a scanner sending noise).
+    var unreadableQuietUntil = -Double.infinity
     /// A message over the hint line for a few seconds (a code scanned while someone is served).
     var notice: ScreenNotice?
     var now: SessionTime
@@ -124,6 +128,7 @@ public struct SessionMachine: Sendable {
         case .maintenance(let on): maintenance = on
         case .shutdownRequested: stopRequested = true
         }
+        admitWaitingCard()
         checkStop()
         defer { out = [] }
         return out

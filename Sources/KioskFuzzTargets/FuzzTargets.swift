@@ -6,7 +6,8 @@ import KioskCore
 
 /// The parsers that meet outside bytes, each a function of one input: libFuzzer drives them
 /// (`scripts/fuzz`, kiosk-fuzz built with `-sanitize=fuzzer,address`), and the ordinary test
-/// build replays every seed and every input a fuzzer once crashed on (`Tests/Fuzz/<target>/`).
+/// build replays every seed and every input a fuzzer once crashed on
+/// (`Tests/KioskFuzzTests/Corpus/<target>/`).
 /// A target returns for any input; a crash, a trap or a sanitizer report is a finding. Where a
 /// parser promises something (a scan is a token; a card's masked fields are masks), the target
 /// checks it with `precondition`, so a broken promise is a finding too.
@@ -53,16 +54,17 @@ public enum FuzzTargets {
     /// input: one length byte, then that many bytes (data and status word), answer after
     /// answer; a card out of answers is pulled. TLV, GBK/GB18030 text, BCD, status words and
     /// 61xx/6Cxx chains are all the card's to choose.
-    static func card(_ input: [UInt8]) {
-        let channel = ScriptedAnswers(input)
-        blocking {
-            let app = SocialSecurityApplication(channel: channel, authenticator: FixedCryptogram())
-            if let read = try? await app.read(atr: [0x3B, 0x6D, 0x00, 0x00, 0x81, 0x86]) {
-                let card = read.card
-                _ = card.cardNumberMasked
-                if let ssn = card.ssnMasked { precondition(ssn.contains("*") || ssn.count < 8, "an ID number shown unmasked") }
-                _ = card.nameMasked
-            }
+    static func card(_ input: [UInt8]) { blocking { await cardRead(input) } }
+
+    /// The card target itself, for callers that are async already (the replay tests: blocking
+    /// one of Swift's few cooperative threads on a semaphore could starve the read it waits for).
+    public static func cardRead(_ input: [UInt8]) async {
+        let app = SocialSecurityApplication(channel: ScriptedAnswers(input), authenticator: FixedCryptogram())
+        if let read = try? await app.read(atr: [0x3B, 0x6D, 0x00, 0x00, 0x81, 0x86]) {
+            let card = read.card
+            _ = card.cardNumberMasked
+            if let ssn = card.ssnMasked { precondition(ssn.contains("*") || ssn.count < 8, "an ID number shown unmasked") }
+            _ = card.nameMasked
         }
     }
 
@@ -102,7 +104,8 @@ public enum FuzzTargets {
         _ = decoder.flush()
     }
 
-    /// Runs async code to its end from the fuzzer's synchronous callback.
+    /// Runs async code to its end from the fuzzer's synchronous callback (libFuzzer's own thread,
+    /// not one of the cooperative pool's).
     static func blocking(_ body: @escaping @Sendable () async -> Void) {
         let done = DispatchSemaphore(value: 0)
         Task {

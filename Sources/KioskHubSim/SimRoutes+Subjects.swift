@@ -12,7 +12,17 @@ extension HubSimulator {
                 }
                 func masked(_ c: SeedCitizen) -> String { String(c.name.prefix(1)) + String(repeating: "*", count: max(0, c.name.count - 1)) }
                 let input = try? JSONDecoder().decode(In.self, from: body)
+                if let input, input.esscToken != nil, input.ssn != nil || input.cardNumber != nil || input.cardIdentifier != nil {
+                    return Reply.problem(
+                        .badRequest, code: "bad-request", title: "either the card's fields or esscToken, never both",
+                        requestId: request.requestId)
+                }
                 if let token = input?.esscToken {
+                    guard !token.isEmpty, token.utf8.count <= 512, token.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) else {
+                        return Reply.problem(
+                            .badRequest, code: "bad-request", title: "esscToken: 1 to 512 printable ASCII characters",
+                            requestId: request.requestId)
+                    }
                     switch await state.resolve(esscToken: token) {
                     case .citizen(let ref, let c):
                         return Reply.json(

@@ -85,8 +85,11 @@ public final class SerialCodeScanner: CodeScanner {
 
     /// Opens the port raw with the line settings; -1 with errno set when it cannot.
     static func open(_ s: KioskConfiguration.Scanner) -> Int32 {
-        let fd = Glibc.open(s.device, O_RDWR | O_NOCTTY | O_CLOEXEC)
+        // Non-blocking until CLOCAL is set: an RS-232 line without carrier would hold a blocking
+        // open for good, and this thread with it.
+        let fd = Glibc.open(s.device, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return -1 }
+        defer { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) }
         var tio = termios()
         if tcgetattr(fd, &tio) == 0 {
             cfmakeraw(&tio)

@@ -38,13 +38,18 @@ public actor ESpeakVoice: VoiceOutput {
             await previous?.value
             guard !Task.isCancelled else { return }
             do {
-                let wav = try await Self.synthesized(
-                    text, voice: Self.voice(for: locale), amplitude: Self.amplitude(settings.volume, loudness),
-                    cache: settings.cacheDirectory)
+                // Synthesis is not cut off with the prompt (an unstructured task is not cancelled
+                // with this one): the WAV is finished and cached for the next time it is needed.
+                let wav = try await Task {
+                    try await Self.synthesized(
+                        text, voice: Self.voice(for: locale), amplitude: Self.amplitude(settings.volume, loudness),
+                        cache: settings.cacheDirectory)
+                }.value
                 guard !Task.isCancelled else { return }
                 try await Self.play(wav, device: settings.device)
                 await onHealth(true, "")
-            } catch is CancellationError {
+            } catch where Task.isCancelled {
+                // Cut off by the next prompt: aplay was stopped on purpose, the device is not at fault.
                 return
             } catch let error as VoiceFailure {
                 // The prompt's words are not logged: the text is the locale's, but the log need not say it.

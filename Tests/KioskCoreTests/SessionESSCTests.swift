@@ -172,6 +172,72 @@ import Testing
         #expect(t.machine.holdsPersonalData && t.content == .loading(.contributionHistory))
     }
 
+    @Test func aCardPutInWhileTheCodeIsCheckedIsReadWhenTheHubRefusesTheCode() throws {
+        var h = SessionHarness()
+        let id = try #require(Self.scan(&h))
+        #expect(!h.send(.card(.cardInserted(reader: SessionHarness.reader, atr: [0x3B]))).contains { $0.isReadCard })
+        let after = h.send(.actionFailed(id, .hub(HubProblem(status: 410, code: "essc-expired", title: "", retryable: false, requestId: nil))))
+        #expect(after.contains { $0.isReadCard }, "the card is read at once")
+        #expect(h.content == .reading && h.machine.isIdle == false)
+    }
+
+    @Test func aCardPutInWhileTheCodeIsCheckedTakesOverOnceTheMenuIsUp() throws {
+        var h = SessionHarness()
+        let id = try #require(Self.scan(&h))
+        h.send(.card(.cardInserted(reader: SessionHarness.reader, atr: [0x3B])))
+        let after = h.send(.esscResolved(id, SessionFixtures.subject()))
+        #expect(after.contains { $0.isReadCard })
+        #expect(h.journal.contains { $0.kind == .sessionEnd && $0.payload["reason"] == .string("card-inserted") })
+    }
+
+    @Test func outOfServiceTheElectronicCardsCitizenFinishesAndTheCardIsHandedBack() throws {
+        var h = SessionHarness()
+        try Self.atMenu(&h)
+        h.send(.maintenance(true))
+        h.send(.card(.cardInserted(reader: SessionHarness.reader, atr: [0x3B])))
+        #expect(Self.menu(h) != nil && h.machine.holdsPersonalData, "the citizen being served keeps the kiosk")
+        h.press(.back)
+        guard case .takeCard(let view) = h.content else {
+            Issue.record("the card handed back: \(h.content)")
+            return
+        }
+        #expect(view.reason == .maintenance && !h.log.contains { $0.isReadCard })
+        h.removeCard()
+        #expect(h.content == .outOfService)
+    }
+
+    @Test func anEnglishCitizensRefusedCodeIsSaidInEnglish() throws {
+        var h = SessionHarness(languages: ["en": (receiptTexts: [:], guides: [])])
+        h.press(.language)
+        let id = try #require(Self.scan(&h))
+        h.send(.actionFailed(id, .hub(HubProblem(status: 404, code: "essc-invalid", title: "", retryable: false, requestId: nil))))
+        #expect(h.content == .codeRefused(.invalid) && h.screen.locale == "en")
+        h.advance(Int(SessionTimeouts().noticeSeconds))
+        #expect(h.screen.locale == nil, "the next citizen gets the kiosk's own")
+    }
+
+    @Test func noiseIsJournalledOnceAWhileWhateverTheScreen() throws {
+        var h = SessionHarness()
+        h.send(.maintenance(true))
+        for _ in 0..<5 { h.send(.scan(.unreadable(bytes: 3))) }
+        #expect(h.journal.filter { $0.payload["outcome"] == .string("unreadable") }.count == 1)
+        h.advance(Int(SessionTimeouts().noticeSeconds))
+        h.send(.scan(.unreadable(bytes: 3)))
+        #expect(h.journal.filter { $0.payload["outcome"] == .string("unreadable") }.count == 2)
+    }
+
+    @Test func aScanInAnAssistedSessionNamesTheWorker() throws {
+        var h = SessionHarness()
+        h.startAtMenu()
+        h.press(.digit(0), .digit(0), .digit(0))
+        for d in "246810" { h.press(.digit(Int(String(d))!)) }
+        h.press(.enter)
+        h.send(.staffVerified(try #require(h.lastRequest()), StaffAssistant(staffRef: "STAFF-0007", displayName: "王晓燕")))
+        _ = Self.scan(&h)
+        #expect(h.journal.last?.payload["outcome"] == .string("ignored-busy"))
+        #expect(h.journal.last?.payload["staffRef"] == .string("STAFF-0007"))
+    }
+
     @Test func anOlderCitizenWithoutACardGetsTheSlowerPaceFromTheHubsBirthDate() throws {
         var h = SessionHarness()
         try Self.atMenu(&h, subject: HubSubject(subjectRef: "s", displayName: "李*", cardStatus: "active", birthDate: "1950-03-01"))
@@ -201,6 +267,13 @@ import Testing
         }
         let json = #"{"services":[{"id":"card-status","order":1,"needs":["hub"]}]}"#
         #expect((try? ServiceCatalog(jsonData: Data(json.utf8)))?.services.first?.essc == false, "off unless the catalog says so")
+    }
+}
+
+extension SessionAction {
+    var isReadCard: Bool {
+        if case .readCard = self { return true }
+        return false
     }
 }
 
