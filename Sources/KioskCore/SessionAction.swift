@@ -98,7 +98,8 @@ extension SessionAction {
     /// The id the answer will carry, for actions that have one.
     public var requestID: RequestID? {
         switch self {
-        case .readCard(let id, _, _), .resolveESSC(let id, _), .verifyPIN(let id, _), .verifyStaff(let id, _), .fetchContributions(let id, _, _, _),
+        case .readCard(let id, _, _), .resolveESSC(let id, _), .verifyPIN(let id, _), .verifyStaff(let id, _),
+            .fetchContributions(let id, _, _, _),
             .fetchPensionPayments(let id, _, _),
             .issueCertificate(let id, _, _, _), .startFaceVerification(let id, _, _), .cancelFaceVerification(let id), .cancelPrint(let id):
             return id

@@ -9,8 +9,8 @@ import KioskDiagnostics
 import KioskHub
 import KioskPrint
 import KioskScanner
-import KioskVoice
 import KioskStore
+import KioskVoice
 import Logging
 import ServiceLifecycle
 

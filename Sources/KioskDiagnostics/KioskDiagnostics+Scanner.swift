@@ -15,7 +15,8 @@ extension KioskDiagnostics {
         guard FileManager.default.fileExists(atPath: scanner.device) else {
             return DiagnosticResult(
                 check: check, verdict: .fail, actor: .technician, detail: "the scanner's port \(scanner.device) is not there",
-                action: "plug the QR scanner in (USB) and check it appears as \(scanner.device), in serial (CDC-ACM) mode; or fix scanner.device",
+                action:
+                    "plug the QR scanner in (USB) and check it appears as \(scanner.device), in serial (CDC-ACM) mode; or fix scanner.device",
                 actionZh: "请技术人员检查扫码器连接")
         }
         // Non-blocking, no controlling terminal: opening must not wait for a modem line or

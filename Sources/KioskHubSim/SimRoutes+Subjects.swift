@@ -10,7 +10,9 @@ extension HubSimulator {
                 struct Out: Encodable {
                     var subjectRef: String; var displayName: String; var cardStatus: String; var credential: String?; var birthDate: String?
                 }
-                func masked(_ c: SeedCitizen) -> String { String(c.name.prefix(1)) + String(repeating: "*", count: max(0, c.name.count - 1)) }
+                func masked(_ c: SeedCitizen) -> String {
+                    String(c.name.prefix(1)) + String(repeating: "*", count: max(0, c.name.count - 1))
+                }
                 let input = try? JSONDecoder().decode(In.self, from: body)
                 if let input, input.esscToken != nil, input.ssn != nil || input.cardNumber != nil || input.cardIdentifier != nil {
                     return Reply.problem(

@@ -48,16 +48,13 @@ public actor ESpeakVoice: VoiceOutput {
                 guard !Task.isCancelled else { return }
                 try await Self.play(wav, device: settings.device)
                 await onHealth(true, "")
-            } catch where Task.isCancelled {
-                // Cut off by the next prompt: aplay was stopped on purpose, the device is not at fault.
-                return
-            } catch let error as VoiceFailure {
-                // The prompt's words are not logged: the text is the locale's, but the log need not say it.
-                logger.warning("the voice is silent", metadata: ["reason": "\(error.reason)", "detail": "\(error.detail)"])
-                await onHealth(false, error.reason)
             } catch {
-                logger.warning("the voice is silent", metadata: ["detail": "\(error)"])
-                await onHealth(false, "unavailable")
+                // Cut off by the next prompt: aplay was stopped on purpose, the device is not at fault.
+                if Task.isCancelled { return }
+                let failure = error as? VoiceFailure ?? VoiceFailure(reason: "unavailable", detail: "\(error)")
+                // The prompt's words are not logged: the text is the locale's, but the log need not say it.
+                logger.warning("the voice is silent", metadata: ["reason": "\(failure.reason)", "detail": "\(failure.detail)"])
+                await onHealth(false, failure.reason)
             }
         }
     }

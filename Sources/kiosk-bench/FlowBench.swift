@@ -79,9 +79,8 @@ struct FlowBench: AsyncParsableCommand {
         // processes, so kioskd's own idle RSS must not grow with it.
         let voiceConfig = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-bench-voice.yaml").path
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-bench-voice-cache").path
-        try (String(contentsOfFile: config, encoding: .utf8)
-            + "\nvoice:\n  enabled: true\n  device: \"null\"\n  cacheDirectory: \(cache)\n").write(
-                toFile: voiceConfig, atomically: true, encoding: .utf8)
+        let voiceSection = "\nvoice:\n  enabled: true\n  device: \"null\"\n  cacheDirectory: \(cache)\n"
+        try (String(contentsOfFile: config, encoding: .utf8) + voiceSection).write(toFile: voiceConfig, atomically: true, encoding: .utf8)
         let voiced = try await startUp(["\(bin)/kioskd", "--config", voiceConfig], until: "请插入社保卡")
         defer { voiced.terminal.kill() }
         let rssVoice = try voiced.terminal.programRSSMegabytes()

@@ -56,7 +56,11 @@ import Testing
         }
         screens.append((Screen(content: .menu(MenuView(holder: "", items: [])), status: status), []))
         // The electronic card's code refused by the hub, for every reason, and the scans the kiosk could not take.
-        for failure in failures + ["essc-invalid", "essc-expired"].map({ SessionFailure.hub(HubProblem(status: 404, code: $0, title: "Gone", retryable: false, requestId: "req-7f3a")) }) {
+        for failure in failures
+            + ["essc-invalid", "essc-expired"].map({
+                SessionFailure.hub(HubProblem(status: 404, code: $0, title: "Gone", retryable: false, requestId: "req-7f3a"))
+            })
+        {
             var h = SessionHarness()
             h.send(.scan(.code("ESSC1.abc")))
             h.send(.actionFailed(h.lastRequest()!, failure))
@@ -159,7 +163,9 @@ import Testing
             h.send(.scan(.code("ESSC1.abc")))
             if name == "essc-menu" { h.send(.esscResolved(h.lastRequest()!, SessionFixtures.subject())) }
             if name == "essc-expired" {
-                h.send(.actionFailed(h.lastRequest()!, .hub(HubProblem(status: 410, code: "essc-expired", title: "", retryable: false, requestId: nil))))
+                h.send(
+                    .actionFailed(
+                        h.lastRequest()!, .hub(HubProblem(status: 410, code: "essc-expired", title: "", retryable: false, requestId: nil))))
             }
         case "scan-unreadable":
             h.send(.scan(.unreadable(bytes: 12)))

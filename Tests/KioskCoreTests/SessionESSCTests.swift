@@ -83,7 +83,10 @@ import Testing
     }
 
     @Test(arguments: [
-        (SessionFailure.hub(HubProblem(status: 410, code: "essc-expired", title: "", retryable: false, requestId: nil)), CodeProblem.expired),
+        (
+            SessionFailure.hub(HubProblem(status: 410, code: "essc-expired", title: "", retryable: false, requestId: nil)),
+            CodeProblem.expired
+        ),
         (.hub(HubProblem(status: 404, code: "essc-invalid", title: "", retryable: false, requestId: nil)), .invalid),
         (.hub(HubProblem(status: 500, code: "internal-error", title: "", retryable: true, requestId: nil)), .hubUnavailable),
         (.kiosk(KioskError(.hubUnavailable, "down")), .hubUnavailable),
@@ -176,7 +179,8 @@ import Testing
         var h = SessionHarness()
         let id = try #require(Self.scan(&h))
         #expect(!h.send(.card(.cardInserted(reader: SessionHarness.reader, atr: [0x3B]))).contains { $0.isReadCard })
-        let after = h.send(.actionFailed(id, .hub(HubProblem(status: 410, code: "essc-expired", title: "", retryable: false, requestId: nil))))
+        let after = h.send(
+            .actionFailed(id, .hub(HubProblem(status: 410, code: "essc-expired", title: "", retryable: false, requestId: nil))))
         #expect(after.contains { $0.isReadCard }, "the card is read at once")
         #expect(h.content == .reading && h.machine.isIdle == false)
     }

@@ -72,7 +72,8 @@ struct KioskEndToEnd: Sendable {
                 ? ["/bin/sh", "-c", "while :; do \"$0\" \"$@\"; sleep 0.3; done"] + kioskd : kioskd
             let tmux = try await TmuxSession.start(
                 command: command, columns: 80, rows: 24,
-                environment: pcsc.environment.merging(environment) { _, extra in extra }, stderrTo: dir.appendingPathComponent("kioskd.log").path)
+                environment: pcsc.environment.merging(environment) { _, extra in extra },
+                stderrTo: dir.appendingPathComponent("kioskd.log").path)
             let kiosk = KioskEndToEnd(pcsc: pcsc, tmux: tmux, hubURL: url, dir: dir)
             do {
                 try await body(kiosk)
@@ -155,7 +156,8 @@ struct KioskEndToEnd: Sendable {
         let out = try await Rigs.tool(
             "curl",
             [
-                "-sf", "-X", "POST", "-H", "Content-Type: application/json", "-d", #"{"profile":"\#(profile)","ttlSeconds":\#(ttlSeconds)}"#,
+                "-sf", "-X", "POST", "-H", "Content-Type: application/json", "-d",
+                #"{"profile":"\#(profile)","ttlSeconds":\#(ttlSeconds)}"#,
                 hubURL + "sim/essc-tokens",
             ])
         let answer = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any]
