@@ -41,10 +41,6 @@ extension SessionMachine {
             cardWaiting = true
             return
         }
-        if stopRequested || maintenance {
-            phase = .takeCard(TakeCardState(since: now.uptime, reason: stopRequested ? .shutdown : .maintenance))
-            return
-        }
         startCardSession(reader: reader, atr: atr)
     }
 
@@ -52,7 +48,6 @@ extension SessionMachine {
     /// that session is back at its menu, or starts its own once that session ended.
     mutating func admitWaitingCard() {
         guard cardWaiting, let reader = slotReader else { return }
-        let chosen = language  // the same citizen: their language stays
         if session?.credential == .essc {
             // At the menu, not in the middle of a service the citizen is reading; out of service,
             // the electronic card's citizen finishes and the card is handed back after.
@@ -66,16 +61,16 @@ extension SessionMachine {
         default: return
         }
         cardWaiting = false
-        language = chosen
-        languageEndsAtIdle = false
+        languageEndsAtIdle = false  // the same citizen: the language they chose stays
+        startCardSession(reader: reader, atr: slotATR ?? [])
+    }
+
+    /// A card's session, or, out of service or stopping, the card handed back at once.
+    mutating func startCardSession(reader: String, atr: [UInt8]) {
         if stopRequested || maintenance {
             phase = .takeCard(TakeCardState(since: now.uptime, reason: stopRequested ? .shutdown : .maintenance))
             return
         }
-        startCardSession(reader: reader, atr: slotATR ?? [])
-    }
-
-    mutating func startCardSession(reader: String, atr: [UInt8]) {
         guard session == nil else { return }
         session = SessionData(id: settings.makeID())
         journal(.sessionStart, payload: ["reader": .string(reader)])
@@ -208,7 +203,10 @@ extension SessionMachine {
     /// little, so "continue" can lead back to the menu; the loud reminder wipes it.
     mutating func askForCard(_ reason: TakeCardReason) {
         if session?.credential == .essc {
-            leaveESSCSession(reason)
+            // No card to take: straight back to the attract screen (a card put in meanwhile is
+            // read next, by `admitWaitingCard`).
+            endSession(reason.rawValue)
+            goIdle()
             return
         }
         let sessionId = session?.id

@@ -133,12 +133,6 @@ extension SessionMachine {
         case .cardRemoved(let until, _), .codeRefused(let until, _):
             if now.uptime >= until { goIdle() }
             return
-        case .resolvingCode(let id):
-            // A hub that never answers must not hold the screen: it ends like a hub that is down.
-            if now.uptime - readingSince >= Self.readDeadlineSeconds {
-                onESSCFailed(id, .kiosk(KioskError(.timeout, "the hub did not resolve the code in time")))
-            }
-            return
         case .browsingGuides:
             if now.uptime - lastInput >= t.guideIdleSeconds { goIdle() }
             return
@@ -149,12 +143,12 @@ extension SessionMachine {
             // Chosen on the attract screen by someone who left: the next citizen gets the kiosk's.
             if now.uptime - lastInput >= t.guideIdleSeconds { language = nil }
             return
-        case .reading(let id):
-            // A card that stops answering (SCardTransmit has no deadline of its own) ends like an
-            // unreadable one.
+        case .reading(let id), .resolvingCode(let id):
+            // A card that stops answering (SCardTransmit has no deadline of its own), or a hub that
+            // never resolves a scanned code, ends like one that failed.
             let deadline = Self.readDeadlineSeconds
             if now.uptime - readingSince >= deadline {
-                onCardReadFailed(id, .kiosk(KioskError(.timeout, "the card was not read within \(Int(deadline)) s")))
+                onActionFailed(id, .kiosk(KioskError(.timeout, "no answer within \(Int(deadline)) s")))
             }
             return
         default:

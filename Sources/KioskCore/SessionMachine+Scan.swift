@@ -106,15 +106,6 @@ extension SessionMachine {
     func offered(_ definition: ServiceDefinition, to credential: Credential) -> Bool {
         credential == .card || (definition.essc && !definition.pinRequired)
     }
-
-    /// An electronic card's session ends with the citizen leaving: no card to take. A card put
-    /// in the slot meanwhile is read next (`admitWaitingCard`), in the same citizen's language.
-    mutating func leaveESSCSession(_ reason: TakeCardReason) {
-        let chosen = language
-        endSession(reason.rawValue)
-        goIdle()
-        if cardWaiting { language = chosen }
-    }
 }
 
 /// A short message over the screen's hint line, for a few seconds.

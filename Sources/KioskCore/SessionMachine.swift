@@ -183,7 +183,8 @@ public struct SessionMachine: Sendable {
         phase = .idle
         promptSince = nil
         lastInput = now.uptime
-        if languageEndsAtIdle, session == nil {
+        // A card waiting to be read belongs to the same citizen: their language stays for it.
+        if languageEndsAtIdle, session == nil, !cardWaiting {
             language = nil
             languageEndsAtIdle = false
         }

@@ -21,16 +21,6 @@ extension HubSimulator {
                 return Reply.json(.ok, Out(staffRef: staff.staffRef, displayName: staff.name, validUntil: until))
             }
         }
-        // A citizen's electronic social security card code, as their phone would show it.
-        router.post("/sim/essc-tokens") { request, context -> SimReply in
-            struct In: Decodable { var profile: String; var ttlSeconds: Int? }
-            struct Out: Encodable { var esscToken: String; var expiresAt: String }
-            let input = try await request.decode(as: In.self, context: context)
-            guard let (token, expires) = await state.mintESSCToken(profile: input.profile, seconds: input.ttlSeconds ?? 300) else {
-                return Reply.problem(.notFound, code: "no-such-profile", title: "No citizen has this profile", requestId: request.requestId)
-            }
-            return Reply.json(.ok, Out(esscToken: token, expiresAt: expires.formatted(.iso8601)))
-        }
         router.post("/sim/staff-codes") { request, context -> SimReply in
             let code = try await request.decode(as: SeedStaffCode.self, context: context)
             await state.addStaffCode(code)

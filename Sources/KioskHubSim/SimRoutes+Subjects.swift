@@ -1,7 +1,8 @@
 import Foundation
 import Hummingbird
 
-/// Citizens: resolve, contributions, pension payments, certificates.
+/// Citizens: resolve (by card or by a scanned 电子社保卡 code, which `/sim/essc-tokens` mints),
+/// contributions, pension payments, certificates.
 extension HubSimulator {
     static func addSubjectRoutes(_ router: Router<SimRequestContext>, state: HubState) {
         router.post("/v1/subjects/resolve") { request, context -> SimReply in
@@ -52,6 +53,17 @@ extension HubSimulator {
                 }
                 return Reply.json(.ok, Out(subjectRef: ref, displayName: masked(c), cardStatus: c.cardStatus))
             }
+        }
+
+        // A citizen's electronic social security card code, as their phone would show it.
+        router.post("/sim/essc-tokens") { request, context -> SimReply in
+            struct In: Decodable { var profile: String; var ttlSeconds: Int? }
+            struct Out: Encodable { var esscToken: String; var expiresAt: String }
+            let input = try await request.decode(as: In.self, context: context)
+            guard let (token, expires) = await state.mintESSCToken(profile: input.profile, seconds: input.ttlSeconds ?? 300) else {
+                return Reply.problem(.notFound, code: "no-such-profile", title: "No citizen has this profile", requestId: request.requestId)
+            }
+            return Reply.json(.ok, Out(esscToken: token, expiresAt: expires.formatted(.iso8601)))
         }
 
         router.get("/v1/subjects/:ref/contributions") { request, context -> SimReply in
