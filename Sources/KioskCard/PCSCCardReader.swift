@@ -37,13 +37,17 @@ public struct PCSCCardReader: Sendable {
         }
     }
 
-    /// Reads the card now in `reader`; `since` is when it was seen (for the timing).
-    public func read(reader: String, atr: [UInt8], since seen: ContinuousClock.Instant = .now) async throws -> Reading {
+    /// Reads the card now in `reader`; `since` is when it was seen (for the timing). `extent` and
+    /// `identified` as `SocialSecurityApplication.read` takes them.
+    public func read(
+        reader: String, atr: [UInt8], since seen: ContinuousClock.Instant = .now,
+        extent: SocialSecurityApplication.Extent = .full, identified: (@Sendable (CardIdentity) -> Void)? = nil
+    ) async throws -> Reading {
         try await KioskError.during("reading the card in \(reader)") {
             try await PCSCCardConnection.with(reader: reader) { connection in
                 try await connection.isolated { connection in
                     let app = SocialSecurityApplication(channel: connection, authenticator: authenticator)
-                    let result = try await app.read(atr: atr.isEmpty ? try connection.atr() : atr)
+                    let result = try await app.read(atr: atr.isEmpty ? try connection.atr() : atr, extent: extent, identified: identified)
                     return Reading(
                         reader: reader, result: result, elapsed: ContinuousClock.now - seen, activeProtocol: connection.activeProtocol())
                 }

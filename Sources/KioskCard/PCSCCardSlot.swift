@@ -12,8 +12,10 @@ public struct PCSCCardSlot: CardSlot {
 
     public func events() -> AsyncStream<CardEvent> { PCSCReaderMonitor.events() }
 
-    public func read(reader name: String, atr: [UInt8]) async throws -> SocialSecurityCard {
-        try await reader.read(reader: name, atr: atr).result.card
+    public func read(reader name: String, atr: [UInt8], identified: @escaping @Sendable (CardIdentity) -> Void) async throws
+        -> SocialSecurityCard
+    {
+        try await reader.read(reader: name, atr: atr, extent: .session, identified: identified).result.card
     }
 
     public func verifyPIN(_ pin: String, reader name: String) async throws -> PINResult {

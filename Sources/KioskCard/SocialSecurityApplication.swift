@@ -10,15 +10,45 @@ public struct SocialSecurityApplication: Sendable {
     static let ssseName: [UInt8] = [0x73, 0x78, 0x31, 0x2E, 0x73, 0x68, 0x2E, 0xC9, 0xE7, 0xBB, 0xE1, 0xB1, 0xA3, 0xD5, 0xCF]
 
     /// EF05 records (record number = tag) with their value lengths.
-    static let cardFields: [(tag: UInt8, length: UInt8, optional: Bool)] = [
-        (0x01, 16, false), (0x02, 1, true), (0x03, 4, false), (0x04, 12, true),
-        (0x05, 4, false), (0x06, 4, false), (0x07, 9, false),
+    static let cardFields: [Field] = [
+        Field(0x01, 16), Field(0x02, 1, optional: true), Field(0x03, 4), Field(0x04, 12, optional: true),
+        Field(0x05, 4), Field(0x06, 4), Field(0x07, 9),
     ]
     /// EF06 fields read by tag; 4E (name extension) is absent before generation 3.
-    static let holderFields: [(tag: UInt8, length: UInt8, optional: Bool)] = [
-        (0x08, 18, false), (0x09, 30, false), (0x4E, 20, true), (0x0A, 1, false),
-        (0x0B, 1, true), (0x0C, 3, true), (0x0D, 4, true),
+    static let holderFields: [Field] = [
+        Field(0x08, 18), Field(0x09, 30), Field(0x4E, 20, optional: true), Field(0x0A, 1),
+        Field(0x0B, 1, optional: true), Field(0x0C, 3, optional: true), Field(0x0D, 4, optional: true),
     ]
+    /// What the hub's lookup needs, read first so the lookup can start while the rest is read:
+    /// the chip's identifier, the version (is a PSAM needed?) and the card number from EF05,
+    /// the ID number from EF06.
+    static let identityCardTags: [UInt8] = [0x01, 0x03, 0x07]
+    static let identityHolderTags: [UInt8] = [0x08]
+
+    struct Field: Sendable {
+        var tag: UInt8
+        var length: UInt8
+        var optional = false
+        init(_ tag: UInt8, _ length: UInt8, optional: Bool = false) {
+            self.tag = tag
+            self.length = length
+            self.optional = optional
+        }
+    }
+
+    /// How much of the card a read takes. At 9600 baud every record costs tens of milliseconds
+    /// the citizen waits for, so a session reads only what it shows or sends.
+    public enum Extent: Sendable {
+        /// Identity, name and expiry: what the session's screens, the hub's lookup and the card
+        /// status service use. The birth date comes from the ID number.
+        case session
+        /// Every field (`kioskctl card read`, diagnostics).
+        case full
+    }
+
+    /// The short file identifiers of EF05 and EF06: READ RECORD by SFI needs no SELECT of the EF.
+    static let ef05SFI: UInt8 = 5
+    static let ef06SFI: UInt8 = 6
 
     public struct ReadResult: Sendable {
         public var card: SocialSecurityCard
@@ -34,29 +64,32 @@ public struct SocialSecurityApplication: Sendable {
         self.authenticator = authenticator
     }
 
-    /// Reads the whole card. Throws KioskError: `notSocialSecurityCard`, `cardProtocol` (garbage),
-    /// `cardRejected` (application blocked, key refused), or the channel's `cardRemoved`.
-    public nonisolated(nonsending) func read(atr: [UInt8]) async throws -> ReadResult {
+    /// Reads the card: SELECT of the application, then records by SFI, the identity first
+    /// (`identified` is told it before the rest is read). Throws KioskError:
+    /// `notSocialSecurityCard`, `cardProtocol` (garbage), `cardRejected` (application blocked,
+    /// key refused), or the channel's `cardRemoved`.
+    public nonisolated(nonsending) func read(
+        atr: [UInt8], extent: Extent = .full, identified: (@Sendable (CardIdentity) -> Void)? = nil
+    ) async throws -> ReadResult {
         try await selectApplication()
         var notes: [String] = []
-        try await selectFile(0xEF05)
         var ef05: [UInt8: [UInt8]] = [:]
         var locked: [UInt8] = []
-        for field in Self.cardFields {
-            switch try await readRecord(tag: field.tag, length: field.length, optional: field.optional) {
+        let firstCardTags = extent == .full ? Self.cardFields.map(\.tag) : Self.identityCardTags
+        for field in Self.cardFields where firstCardTags.contains(field.tag) {
+            switch try await readRecord(sfi: Self.ef05SFI, field) {
             case .value(let v): ef05[field.tag] = v
             case .absent: break
             case .locked: locked.append(field.tag)
             }
         }
-        let specVersion: String
-        do { specVersion = try ef05[0x03].map { try CardEncoding.ascii($0) } ?? "?" } catch let error as CardProtocolError {
-            throw KioskError(.cardProtocol, "card data is damaged: \(error.detail)")
-        }
-        let generation = Int(specVersion.prefix { $0 != "." }) ?? 0
         guard let identifier = ef05[0x01], let numberBytes = ef05[0x07] else {
             throw KioskError(.cardProtocol, "card data (EF05) lacks the card identifier or number")
         }
+        let (specVersion, cardNumber) = try Self.decoding("card data") {
+            (try ef05[0x03].map { try CardEncoding.ascii($0) } ?? "?", try CardEncoding.ascii(numberBytes))
+        }
+        let generation = Int(specVersion.prefix { $0 != "." }) ?? 0
 
         var authenticated = false
         var problem: ProtectedDataProblem?
@@ -71,10 +104,9 @@ public struct SocialSecurityApplication: Sendable {
                     notes.append("第三代卡的受保护信息未读取：\(failure.detail) (the protected fields were not read)")
                 }
                 if authenticated {
-                    try await selectFile(0xEF05)
                     for tag in locked {
                         let field = Self.cardFields.first { $0.tag == tag }!
-                        if case .value(let v) = try await readRecord(tag: tag, length: field.length, optional: true) { ef05[tag] = v }
+                        if case .value(let v) = try await readRecord(sfi: Self.ef05SFI, field, optional: true) { ef05[tag] = v }
                     }
                 }
             } else {
@@ -85,19 +117,29 @@ public struct SocialSecurityApplication: Sendable {
 
         var holder: SocialSecurityCard.Holder?
         if generation < 3 || authenticated {
-            holder = try await readHolder()
+            holder = try await readHolder(
+                extent: extent, generation: generation, cardNumber: cardNumber, cardIdentifier: identifier, identified: identified)
+            // The session's last field, read while the hub looks the citizen up.
+            if extent == .session, let expiry = Self.cardFields.first(where: { $0.tag == 0x06 }), ef05[0x06] == nil {
+                if case .value(let v) = try await readRecord(sfi: Self.ef05SFI, expiry, optional: true) { ef05[0x06] = v }
+            }
         }
-        do {
-            let card = SocialSecurityCard(
+        let card = try Self.decoding("card data") {
+            SocialSecurityCard(
                 generation: generation, specVersion: specVersion, cardIdentifier: identifier,
                 category: try ef05[0x02].map { try CardEncoding.ascii($0) }, institution: ef05[0x04],
-                cardNumber: try CardEncoding.ascii(numberBytes),
+                cardNumber: cardNumber,
                 issueDate: try ef05[0x05].map { try CardEncoding.date($0) },
                 expiryDate: try ef05[0x06].map { try CardEncoding.date($0) },
                 holder: holder, atr: atr, protectedDataProblem: problem)
-            return ReadResult(card: card, notes: notes)
-        } catch let error as CardProtocolError {
-            throw KioskError(.cardProtocol, "card data is damaged: \(error.detail)")
+        }
+        return ReadResult(card: card, notes: notes)
+    }
+
+    /// Decodes with `body`; damaged bytes are the card's protocol fault, said as `what` is damaged.
+    static func decoding<T>(_ what: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as CardProtocolError {
+            throw KioskError(.cardProtocol, "\(what) is damaged: \(error.detail)")
         }
     }
 
@@ -129,25 +171,20 @@ public struct SocialSecurityApplication: Sendable {
         }
     }
 
-    nonisolated(nonsending) func selectFile(_ fid: UInt16) async throws {
-        let response = try await send([0x00, 0xA4, 0x02, 0x00, 0x02, UInt8(fid >> 8), UInt8(fid & 0xFF)])
-        guard response.isSuccess else {
-            throw KioskError(.cardProtocol, "SELECT \(Hex.encode([UInt8(fid >> 8), UInt8(fid & 0xFF)])) answered \(response.status)")
-        }
-    }
-
     enum RecordRead { case value([UInt8]), absent, locked }
 
-    /// READ RECORD by tag in the current EF (P2 = 00) with the exact Le; the transport follows a
-    /// `6Cxx` if the card's record is another length.
-    nonisolated(nonsending) func readRecord(tag: UInt8, length: UInt8, optional: Bool) async throws -> RecordRead {
-        let response = try await send([0x00, 0xB2, tag, 0x00, length &+ 2])
+    /// READ RECORD by tag in the file `sfi` names (P2 = SFI << 3) with the exact Le; the
+    /// transport follows a `6Cxx` if the card's record is another length. `optional` overrides
+    /// the field's own: a record locked or missing is then `absent`/`locked`, not an error.
+    nonisolated(nonsending) func readRecord(sfi: UInt8, _ field: Field, optional: Bool? = nil) async throws -> RecordRead {
+        let tag = field.tag
+        let response = try await send([0x00, 0xB2, tag, sfi << 3, field.length &+ 2])
         switch response.status {
         case .success:
             do { return .value(try CardEncoding.tlv(response.data, expectedTag: tag)) } catch {
                 throw KioskError(.cardProtocol, "card data is damaged: \(error.detail)")
             }
-        case .recordNotFound where optional: return .absent
+        case .recordNotFound where optional ?? field.optional: return .absent
         case .securityNotSatisfied: return .locked
         case .recordNotFound: throw KioskError(.cardProtocol, "a required record (tag \(Hex.encode([tag]))) is missing")
         case .applicationBlocked: throw KioskError(.cardRejected, "the card application is blocked")
@@ -172,26 +209,40 @@ public struct SocialSecurityApplication: Sendable {
         }
     }
 
-    nonisolated(nonsending) func readHolder() async throws -> SocialSecurityCard.Holder {
-        try await selectFile(0xEF06)
+    /// EF06: the ID number first (then `identified` hears the identity), then the name, and the
+    /// rest only for a full read. The name extension exists from generation 3 on.
+    nonisolated(nonsending) func readHolder(
+        extent: Extent, generation: Int, cardNumber: String, cardIdentifier: [UInt8], identified: (@Sendable (CardIdentity) -> Void)?
+    ) async throws -> SocialSecurityCard.Holder {
         var ef06: [UInt8: [UInt8]] = [:]
+        var told = false
         for field in Self.holderFields {
-            switch try await readRecord(tag: field.tag, length: field.length, optional: field.optional) {
+            let wanted =
+                switch extent {
+                case .full: true
+                case .session: Self.identityHolderTags.contains(field.tag) || field.tag == 0x09 || (field.tag == 0x4E && generation >= 3)
+                }
+            guard wanted else { continue }
+            if !told, !Self.identityHolderTags.contains(field.tag), let ssnBytes = ef06[0x08] {
+                told = true
+                if let ssn = try? CardEncoding.ascii(ssnBytes), ssn.count == 18 {
+                    identified?(CardIdentity(ssn: ssn, cardNumber: cardNumber, cardIdentifier: cardIdentifier))
+                }
+            }
+            switch try await readRecord(sfi: Self.ef06SFI, field) {
             case .value(let v): ef06[field.tag] = v
             case .absent: break
             case .locked: throw KioskError(.cardRejected, "holder data stayed locked after authentication")
             }
         }
-        do {
+        return try Self.decoding("holder data") {
             let ssn = try CardEncoding.ascii(ef06[0x08] ?? [])
             let name = try CardEncoding.gbk(ef06[0x09] ?? []) + (try ef06[0x4E].map { try CardEncoding.gbk($0) } ?? "")
             guard ssn.count == 18, !name.isEmpty else { throw CardProtocolError("SSN or name is empty or malformed") }
             return SocialSecurityCard.Holder(
-                ssn: ssn, name: name, sex: try CardEncoding.ascii(ef06[0x0A] ?? []),
+                ssn: ssn, name: name, sex: try ef06[0x0A].map { try CardEncoding.ascii($0) } ?? "",
                 ethnicity: ef06[0x0B]?.first, birthplace: ef06[0x0C].flatMap(CardEncoding.bcd),
                 birthDate: try ef06[0x0D].map { try CardEncoding.date($0) })
-        } catch let error as CardProtocolError {
-            throw KioskError(.cardProtocol, "holder data is damaged: \(error.detail)")
         }
     }
 

@@ -5,15 +5,32 @@ public protocol CardSlot: Sendable {
     /// Every reader and card event from now on, unfiltered (the session machine follows its own
     /// reader). Ends when the subscriber stops iterating.
     func events() -> AsyncStream<CardEvent>
-    /// Reads the card now in `reader` (`atr` as the event gave it; empty: ask the card).
+    /// Reads what a citizen's session needs from the card now in `reader` (`atr` as the event
+    /// gave it; empty: ask the card). `identified` is called once, mid-read, as soon as the card
+    /// has given what the hub needs to look the citizen up, so the lookup can overlap the rest of
+    /// the read; not at all when the holder's data cannot be read.
     /// Throws KioskError: `pcscUnavailable`, `readerUnavailable`, `cardRemoved`,
     /// `notSocialSecurityCard`, `cardProtocol`, `cardRejected`.
-    func read(reader: String, atr: [UInt8]) async throws -> SocialSecurityCard
+    func read(reader: String, atr: [UInt8], identified: @escaping @Sendable (CardIdentity) -> Void) async throws -> SocialSecurityCard
     /// VERIFY with the citizen's PIN on the card in `reader`.
     func verifyPIN(_ pin: String, reader: String) async throws -> PINResult
     /// Waits until the event watchers have let go of the card library: a process must not exit
     /// while one is still inside it.
     func waitUntilStopped() async
+}
+
+/// What the hub's subject resolution takes from a card: the holder's ID number, the card number
+/// and the chip's identifier.
+public struct CardIdentity: Sendable, Equatable {
+    public var ssn: String
+    public var cardNumber: String
+    public var cardIdentifier: [UInt8]
+
+    public init(ssn: String, cardNumber: String, cardIdentifier: [UInt8]) {
+        self.ssn = ssn
+        self.cardNumber = cardNumber
+        self.cardIdentifier = cardIdentifier
+    }
 }
 
 /// The card's answer to VERIFY.

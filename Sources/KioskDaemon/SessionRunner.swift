@@ -139,11 +139,18 @@ actor SessionRunner {
         case .readCard(let id, let reader, let atr):
             slotReader = reader
             run(id) { [environment] in
-                let card = try await environment.cardSlot.read(reader: reader, atr: atr)
+                let lookup = SubjectLookup(hub: environment.hub)
+                let card: SocialSecurityCard
+                do {
+                    card = try await environment.cardSlot.read(reader: reader, atr: atr) { lookup.start($0) }
+                } catch {
+                    lookup.cancel()
+                    throw error
+                }
                 var subject: HubSubject?
                 if let holder = card.holder {
-                    subject = try? await environment.hub.resolveSubject(
-                        ssn: holder.ssn, cardNumber: card.cardNumber, cardIdentifier: Hex.encode(card.cardIdentifier))
+                    subject = await lookup.subject(
+                        for: CardIdentity(ssn: holder.ssn, cardNumber: card.cardNumber, cardIdentifier: card.cardIdentifier))
                     if let hubRef = subject?.subjectRef {
                         await self.rememberJournalRef(hubRef, environment.subjectKey.subjectRef(ssn: holder.ssn))
                     }

@@ -2,10 +2,12 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// Applies the scenario to /v1 requests: latency first, then at most one fault per request.
-/// Every /v1 request is logged ("METHOD path") so tests can count retries.
+/// Applies the hub's distance and the scenario to /v1 requests: latency first, then at most one
+/// fault per request. Every /v1 request is logged ("METHOD path") so tests can count retries.
 struct FaultMiddleware: RouterMiddleware {
     let state: HubState
+    /// How far away the hub is, from its command line: every /v1 answer, health included, waits it.
+    let distance: HubLatency
 
     func handle(
         _ request: Request, context: SimRequestContext, next: (Request, SimRequestContext) async throws -> Response
@@ -14,7 +16,8 @@ struct FaultMiddleware: RouterMiddleware {
         guard path.hasPrefix("/v1/") else { return try await next(request, context) }
         await state.log("\(request.method.rawValue) \(path)")
         let scenario = await state.scenario
-        if scenario.latencyMs > 0 { try await Task.sleep(for: .milliseconds(scenario.latencyMs)) }
+        let delay = distance.draw() + scenario.latency.draw()
+        if delay > .zero { try await Task.sleep(for: delay) }
         if path == "/v1/health" && !scenario.includeHealth { return try await next(request, context) }
         guard let fault = await state.takeFault() else { return try await next(request, context) }
         let id = request.requestId

@@ -19,11 +19,14 @@ public enum HubSimulator {
         public var tlsKey: String?
         /// With HTTPS: require client certificates signed by this CA (mTLS).
         public var clientCA: String?
+        /// The hub's distance: added to every /v1 answer, whatever the scenario.
+        public var latency: HubLatency
 
         public init(
             host: String = "127.0.0.1", port: Int = 8480, seedPath: String = HubSeed.defaultPath(), tlsCertificate: String? = nil,
-            tlsKey: String? = nil, clientCA: String? = nil
+            tlsKey: String? = nil, clientCA: String? = nil, latency: HubLatency = HubLatency()
         ) {
+            self.latency = latency
             self.host = host
             self.port = port
             self.seedPath = seedPath
@@ -41,7 +44,7 @@ public enum HubSimulator {
     ) throws -> any Service {
         let state = HubState(seed: try HubSeed.load(path: options.seedPath))
         let router = Router(context: SimRequestContext.self)
-        router.add(middleware: FaultMiddleware(state: state))
+        router.add(middleware: FaultMiddleware(state: state, distance: options.latency))
         router.get("/v1/health") { _, _ -> SimReply in
             struct Health: Encodable { var status = "ok"; var time = rfc3339(.now) }
             return Reply.json(.ok, Health())

@@ -15,6 +15,8 @@ struct Scenario: Codable, Sendable {
     }
 
     var latencyMs: Int = 0
+    /// Each request's latency is `latencyMs` give or take up to this, drawn per request.
+    var jitterMs: Int = 0
     var fault: Fault?
     /// How many requests the fault applies to (then it clears itself); -1 = until reset.
     var count: Int = 1
@@ -31,6 +33,7 @@ struct Scenario: Codable, Sendable {
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         latencyMs = try c.decodeIfPresent(Int.self, forKey: .latencyMs) ?? 0
+        jitterMs = try c.decodeIfPresent(Int.self, forKey: .jitterMs) ?? 0
         fault = try c.decodeIfPresent(Fault.self, forKey: .fault)
         count = try c.decodeIfPresent(Int.self, forKey: .count) ?? 1
         retryAfterSeconds = try c.decodeIfPresent(Int.self, forKey: .retryAfterSeconds) ?? 1
@@ -40,10 +43,29 @@ struct Scenario: Codable, Sendable {
         decisionDelayMs = try c.decodeIfPresent(Int.self, forKey: .decisionDelayMs) ?? 300
     }
 
+    var latency: HubLatency { HubLatency(milliseconds: latencyMs, jitterMilliseconds: jitterMs) }
+
     mutating func takeFault() -> Fault? {
         guard let fault, count != 0 else { return nil }
         if count > 0 { count -= 1 }
         if count == 0 { self.fault = nil }
         return fault
+    }
+}
+
+/// A delay per request: `milliseconds`, give or take up to `jitterMilliseconds` drawn uniformly
+/// for each request, never below zero. A provincial hub is 20–100 ms away, and its answers vary.
+public struct HubLatency: Sendable, Equatable {
+    public var milliseconds: Int
+    public var jitterMilliseconds: Int
+
+    public init(milliseconds: Int = 0, jitterMilliseconds: Int = 0) {
+        self.milliseconds = milliseconds
+        self.jitterMilliseconds = jitterMilliseconds
+    }
+
+    func draw() -> Duration {
+        let jitter = jitterMilliseconds > 0 ? Double.random(in: -1...1) * Double(jitterMilliseconds) : 0
+        return .microseconds(Int64(max(0, (Double(milliseconds) + jitter) * 1000)))
     }
 }

@@ -42,10 +42,17 @@ public final class FakeCardSlot: CardSlot {
 
     public var subscriberCount: Int { subscribers.withLock { $0.count } }
 
-    public func read(reader: String, atr: [UInt8]) async throws -> SocialSecurityCard {
+    /// Tells `identified` first, then takes the read's latency: the hub lookup overlaps it, as
+    /// it overlaps the rest of a real card's read.
+    public func read(reader: String, atr: [UInt8], identified: @escaping @Sendable (CardIdentity) -> Void) async throws
+        -> SocialSecurityCard
+    {
         let script = state.withLock {
             $0.reads += 1
             return $0.0
+        }
+        if case .success(let card) = script.read, let holder = card.holder {
+            identified(CardIdentity(ssn: holder.ssn, cardNumber: card.cardNumber, cardIdentifier: card.cardIdentifier))
         }
         if script.readLatency > .zero { try await Task.sleep(for: script.readLatency) }
         return try script.read.get()

@@ -1,11 +1,11 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import KioskCard
 import KioskCore
 
-/// `kiosk-bench card`: card-present event → identity ready through our reader, against the same
-/// APDU sequence replayed by a minimal raw SCardTransmit loop, alternated in one run.
+/// `kiosk-bench card`: card-present event → identity ready through our reader (a session's read,
+/// as kioskd does it), against the same APDU sequence replayed by a minimal raw SCardTransmit
+/// loop, alternated in one run.
 struct CardBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "card", abstract: "Card read: ours vs raw SCardTransmit.")
 
@@ -29,13 +29,13 @@ struct CardBench: AsyncParsableCommand {
         let authenticator = psamReader.map { PSAMAuthenticator(reader: $0, keepsConnection: true) }
         // The first read, straight from the card-present event.
         let first = try await PCSCCardReader(readerName: reader, authenticator: authenticator).read(
-            reader: reader, atr: atr, since: eventAt)
+            reader: reader, atr: atr, since: eventAt, extent: .session)
         guard first.result.card.holder != nil else { throw ValidationError("the card read without holder data") }
 
         // Record our APDU sequence once, to replay it raw.
         let connection = try await PCSCCardConnection(reader: reader)
         let recorder = RecordingChannel(connection)
-        _ = try await SocialSecurityApplication(channel: recorder, authenticator: authenticator).read(atr: atr)
+        _ = try await SocialSecurityApplication(channel: recorder, authenticator: authenticator).read(atr: atr, extent: .session)
         let commands = await recorder.commands
         await connection.disconnect()
         let key = PSAMAuthenticator.Key.standard
@@ -53,7 +53,7 @@ struct CardBench: AsyncParsableCommand {
         for i in 0..<(reads + 10) {
             // Alternate sides so drift in machine load hits both alike; the first 10 warm up.
             let a = try await timeOurs(ours, atr: atr)
-            let b = try await timeRaw(commands: commands, psam: relay)
+            let b = try await timedRawReplay(reader: reader, commands: commands, psam: relay)
             if i >= 10 {
                 oursMs.append(a)
                 rawMs.append(b)
@@ -76,25 +76,8 @@ struct CardBench: AsyncParsableCommand {
 
     private func timeOurs(_ reader: PCSCCardReader, atr: [UInt8]) async throws -> Double {
         let start = ContinuousClock.now
-        let reading = try await reader.read(reader: self.reader, atr: atr, since: start)
+        let reading = try await reader.read(reader: self.reader, atr: atr, since: start, extent: .session)
         guard reading.result.card.holder != nil else { throw ValidationError("the card read without holder data") }
         return reading.elapsed.milliseconds
-    }
-
-    private func timeRaw(commands: [[UInt8]], psam: (link: RawPSAM, initCommand: [UInt8])?) async throws -> Double {
-        let name = reader
-        return try await withCheckedThrowingContinuation { continuation in
-            // A thread of its own, as our reader uses: the blocking calls stay off the pool.
-            DispatchQueue.global().async {
-                let start = ContinuousClock.now
-                let bytes = PCSCRawReplay.run(reader: name, commands: commands, psam: psam)
-                let elapsed = (ContinuousClock.now - start).milliseconds
-                if bytes < 0 {
-                    continuation.resume(throwing: ValidationError("raw replay failed"))
-                } else {
-                    continuation.resume(returning: elapsed)
-                }
-            }
-        }
     }
 }

@@ -21,11 +21,18 @@ struct KioskHubSimCommand: AsyncParsableCommand {
     @Option(help: "Serve HTTPS with this PEM certificate (needs --tls-key).") var tlsCert: String?
     @Option(help: "PEM private key for --tls-cert.") var tlsKey: String?
     @Option(help: "With HTTPS, require client certificates from this CA (mTLS).") var clientCa: String?
+    @Option(help: "Answer every /v1 request this many milliseconds late: a hub far away.") var latencyMs = 0
+    @Option(help: "Vary that latency by up to this many milliseconds either way, per request.") var jitterMs = 0
+
+    func validate() throws {
+        guard latencyMs >= 0, jitterMs >= 0 else { throw ValidationError("--latency-ms and --jitter-ms take milliseconds >= 0") }
+    }
 
     func run() async throws {
         let scheme = tlsCert == nil ? "http" : "https"
         let options = HubSimulator.Options(
-            host: host, port: port, seedPath: seed, tlsCertificate: tlsCert, tlsKey: tlsKey, clientCA: clientCa)
+            host: host, port: port, seedPath: seed, tlsCertificate: tlsCert, tlsKey: tlsKey, clientCA: clientCa,
+            latency: HubLatency(milliseconds: latencyMs, jitterMilliseconds: jitterMs))
         let app = try HubSimulator.buildApplication(options) { port in
             print("kiosk-hub-sim: listening on \(scheme)://\(host):\(port)/")
         }

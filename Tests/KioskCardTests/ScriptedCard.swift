@@ -56,6 +56,12 @@ actor ScriptedCard: CardChannel {
             currentEF = fid
             return [0x90, 0x00]
         case (0x00, 0xB2):
+            // P2 = SFI << 3 names the file (5 → EF05, 6 → EF06) and selects it; P2 = 00 is the current EF.
+            let sfi = c[3] >> 3
+            if sfi != 0 {
+                guard sfi == 5 || sfi == 6 else { return [0x6A, 0x82] }
+                currentEF = 0xEF00 | UInt16(sfi)
+            }
             guard let ef = currentEF else { return [0x69, 0x85] }
             guard let record = records[ef]?[c[2]] else { return [0x6A, 0x83] }
             if generation3Key != nil && !unlocked && (ef == 0xEF06 || [0x05, 0x06].contains(c[2])) { return [0x69, 0x82] }

@@ -1,5 +1,6 @@
 import KioskCard
 import KioskCore
+import Synchronization
 import Testing
 
 @Suite struct SocialSecurityApplicationTests {
@@ -20,6 +21,55 @@ import Testing
         #expect(c.ssnMasked == "1101**********002X")
         #expect(c.nameMasked == "张*")
         #expect(result.notes.isEmpty)
+    }
+
+    /// At 9600 baud every APDU costs the citizen tens of milliseconds: a session's read sends the
+    /// application's SELECT and the records the menu, the hub's lookup and the card status use,
+    /// each once, by SFI (no SELECT of an EF), and hands the identity over before the name.
+    @Test func aSessionReadSendsOnlyWhatItNeedsOnceAndTellsTheIdentityBeforeTheName() async throws {
+        let card = ScriptedCard(records: CardFixtures.records())
+        let told = Mutex<(identity: CardIdentity?, commandsBefore: Int)>((nil, 0))
+        let app = SocialSecurityApplication(channel: card)
+        let result = try await app.read(atr: atr, extent: .session) { identity in
+            // The callback is synchronous: the count of commands sent so far is exact here.
+            told.withLock { $0.identity = identity }
+        }
+        let commands = await card.commands
+        let recordsRead = commands.filter { $0[1] == 0xB2 }.map { [$0[3] >> 3, $0[2]] }
+        #expect(commands.first?[1] == 0xA4 && commands.first?[2] == 0x04)
+        #expect(commands.filter { $0[1] == 0xA4 }.count == 1)
+        #expect(recordsRead == [[5, 0x01], [5, 0x03], [5, 0x07], [6, 0x08], [6, 0x09], [5, 0x06]])
+        #expect(Set(commands).count == commands.count)
+        #expect(
+            told.withLock { $0.identity }
+                == CardIdentity(ssn: "11010519491231002X", cardNumber: "X00000019", cardIdentifier: result.card.cardIdentifier))
+        #expect(result.card.holder?.name == "张三")
+        #expect(result.card.expiryDate?.description == "2028-03-01")
+        // Not read for a session; the age comes from the ID number.
+        #expect(result.card.holder?.birthDate == nil && result.card.issueDate == nil && result.card.institution == nil)
+    }
+
+    @Test func theIdentityIsToldBeforeTheNameIsAsked() async throws {
+        let card = ScriptedCard(records: CardFixtures.records())
+        let sentWhenTold = Mutex<Int?>(nil)
+        let recorder = CountingChannel(card)
+        _ = try await SocialSecurityApplication(channel: recorder).read(atr: atr, extent: .session) { _ in
+            sentWhenTold.withLock { $0 = recorder.sent }
+        }
+        // SELECT, EF05 01/03/07, EF06 08: five commands, then the lookup may start.
+        #expect(sentWhenTold.withLock { $0 } == 5)
+    }
+
+    @Test func aGeneration3SessionReadAuthenticatesOnceAndReadsTheNameExtension() async throws {
+        let card = ScriptedCard(records: CardFixtures.records(generation: 3, name: "阿卜杜热合曼·买买提依明", nameExtension: "·艾尔肯江"))
+        await card.configure { $0.generation3Key = Array(0...15) }
+        let app = SocialSecurityApplication(channel: card, authenticator: TestKeyAuthenticator(key: Array(0...15)))
+        let result = try await app.read(atr: atr, extent: .session)
+        #expect(result.card.holder?.name == "阿卜杜热合曼·买买提依明·艾尔肯江")
+        #expect(result.card.expiryDate != nil)
+        let commands = await card.commands
+        #expect(commands.filter { $0[1] == 0x82 }.count == 1)
+        #expect(Set(commands.filter { $0[1] == 0xB2 }).count == commands.filter { $0[1] == 0xB2 }.count)
     }
 
     @Test func followsT0GetResponseAndWrongLe() async throws {
@@ -155,5 +205,19 @@ import Testing
         #expect(try await app.verifyPIN("000000") == .blocked)
         #expect(try await app.verifyPIN("123456") == .blocked)
         await #expect(throws: KioskError.self) { try await app.verifyPIN("12a4") }
+    }
+}
+
+/// Counts the commands sent through it, readable at once from a synchronous callback.
+final class CountingChannel: CardChannel {
+    private let inner: any CardChannel
+    private let count = Mutex(0)
+    var sent: Int { count.withLock { $0 } }
+
+    init(_ inner: any CardChannel) { self.inner = inner }
+
+    func transmit(_ command: [UInt8]) async throws -> [UInt8] {
+        count.withLock { $0 += 1 }
+        return try await inner.transmit(command)
     }
 }

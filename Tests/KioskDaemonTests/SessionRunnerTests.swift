@@ -21,6 +21,21 @@ import Testing
         #expect(rig.hub.record.calls.contains("resolveSubject") == false)
     }
 
+    /// With a hub tens of milliseconds away, the lookup must not wait for the end of the read:
+    /// the hub is asked while the card is still being read.
+    @Test func theHubIsAskedWhileTheCardIsStillBeingRead() async throws {
+        let rig = RunnerRig()
+        rig.slot.script { $0.readLatency = .seconds(3) }
+        rig.insertCard()
+        try await waitUntil("the hub asked") { rig.hub.record.calls.contains("resolveSubject") }
+        #expect(await rig.runner.screen.content == .reading)
+        let content = try await rig.waitFor("the menu") { if case .menu = $0 { true } else { false } }
+        guard case .menu(let view) = content else { return }
+        #expect(view.holder == "张**")
+        #expect(rig.hub.record.calls.filter { $0 == "resolveSubject" }.count == 1)
+        await rig.finish()
+    }
+
     @Test func theJournalCarriesTheKiosksOwnSubjectRefNeverTheHubs() async throws {
         let rig = RunnerRig()
         try await rig.startAtMenu()

@@ -18,10 +18,13 @@ public final class ICCServer<Card: VirtualICC> {
         /// After answering this many command APDUs, drop the connection instead of answering the next.
         public var removeAfter: Int?
         public var delayMilliseconds = 0
+        /// The line's pace: every answer waits as long as a real card's I/O line would take.
+        public var timing: CardTiming.Choice = .instant
 
-        public init(removeAfter: Int? = nil, delayMilliseconds: Int = 0) {
+        public init(removeAfter: Int? = nil, delayMilliseconds: Int = 0, timing: CardTiming.Choice = .instant) {
             self.removeAfter = removeAfter
             self.delayMilliseconds = delayMilliseconds
+            self.timing = timing
         }
     }
 
@@ -29,6 +32,7 @@ public final class ICCServer<Card: VirtualICC> {
     private var card: Card
     private let faults: Faults
     private let quiet: Bool
+    private let timing: CardTiming
     private var answered = 0
 
     public init(link: VpcdLink, card: Card, faults: Faults, quiet: Bool) {
@@ -36,6 +40,10 @@ public final class ICCServer<Card: VirtualICC> {
         self.card = card
         self.faults = faults
         self.quiet = quiet
+        timing = CardTiming(faults.timing, atr: card.atr)
+        if timing.byteMicroseconds > 0 {
+            Log.line("answering at \(timing.byteMicroseconds) µs a byte, \(timing.overheadBytes) protocol byte(s) an exchange")
+        }
     }
 
     /// Runs until the card is removed by the fault (returns 0) or vpcd goes away (returns 1).
@@ -88,7 +96,10 @@ public final class ICCServer<Card: VirtualICC> {
             return false
         }
         let response = card.respond(to: command).bytes
-        if faults.delayMilliseconds > 0 { usleep(UInt32(faults.delayMilliseconds) * 1000) }
+        let lineMicroseconds = timing.microseconds(command: command.count, response: response.count)
+        if faults.delayMilliseconds > 0 || lineMicroseconds > 0 {
+            usleep(UInt32(faults.delayMilliseconds * 1000 + lineMicroseconds))
+        }
         try link.sendMessage(response)
         answered += 1
         // Hex only: the holder's data stays encoded in the log.

@@ -9,6 +9,8 @@ struct Options {
     var port: UInt16 = 35965
     var removeAfter: Int?
     var delayMilliseconds = 0
+    /// `--byte-us N` or `--baud-from-atr`: answer at a real card's pace.
+    var timing: CardTiming.Choice = .instant
     var failure: UInt16?
     var forceT1 = false
     var quiet = false
@@ -17,7 +19,7 @@ struct Options {
 
     static let usage = """
         usage: virtual-psam [--profile NAME_OR_PATH] [--host 127.0.0.1] [--port 35965] [--remove-after N]
-                            [--delay-ms N] [--fail SW] [--t1] [--quiet]
+                            [--delay-ms N] [--byte-us N | --baud-from-atr] [--fail SW] [--t1] [--quiet]
                virtual-psam [--profile NAME_OR_PATH] --derive CARD_IDENTIFIER_HEX
           Connects to pcscd's vpcd driver (= PSAM inserted in the SAM slot) and answers APDUs as the
           terminal's PSAM until SIGTERM/SIGINT (= PSAM removed). Port 35965 is the rigs' reader
@@ -38,6 +40,7 @@ struct Options {
                 options.port = UInt16(n)
             case "--remove-after": options.removeAfter = try rest.number(argument)
             case "--delay-ms": options.delayMilliseconds = try rest.number(argument)
+            case "--byte-us", "--baud-from-atr": options.timing = try rest.timing(argument) ?? .instant
             case "--fail":
                 let text = try rest.value(argument)
                 guard text.count == 4, let sw = UInt16(text, radix: 16) else {

@@ -41,6 +41,7 @@ if !options.quiet {
 }
 let server = ICCServer(
     link: link, card: VirtualPSAM(profile: profile, t0: t0, failure: options.failure),
-    faults: ICCServer<VirtualPSAM>.Faults(removeAfter: options.removeAfter, delayMilliseconds: options.delayMilliseconds),
+    faults: ICCServer<VirtualPSAM>.Faults(
+        removeAfter: options.removeAfter, delayMilliseconds: options.delayMilliseconds, timing: options.timing),
     quiet: options.quiet)
 exit(server.run())

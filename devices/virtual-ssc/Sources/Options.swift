@@ -10,6 +10,8 @@ struct Options {
     /// Answer this many command APDUs, then drop the connection on the next one (card pulled mid-read).
     var removeAfter: Int?
     var delayMilliseconds: Int = 0
+    /// `--byte-us N` or `--baud-from-atr`: answer at a real card's pace.
+    var timing: CardTiming.Choice = .instant
     var forceT0 = false
     var quiet = false
     /// `--people DIR`: print the people.json entries for every profile in DIR instead of serving.
@@ -17,7 +19,7 @@ struct Options {
 
     static let usage = """
         usage: virtual-ssc --profile NAME_OR_PATH [--host 127.0.0.1] [--port 35963] [--remove-after N]
-                           [--delay-ms N] [--t0] [--quiet]
+                           [--delay-ms N] [--byte-us N | --baud-from-atr] [--t0] [--quiet]
                virtual-ssc --people [PROFILES_DIR]
           Connects to pcscd's vpcd driver (= card inserted) and answers APDUs as a social security card
           until SIGTERM/SIGINT (= card removed). Port 35963 is reader "Virtual PCD 00 00", 35964 "00 01".
@@ -38,6 +40,7 @@ struct Options {
                 options.port = UInt16(n)
             case "--remove-after": options.removeAfter = try rest.number(argument)
             case "--delay-ms": options.delayMilliseconds = try rest.number(argument)
+            case "--byte-us", "--baud-from-atr": options.timing = try rest.timing(argument) ?? .instant
             case "--t0": options.forceT0 = true
             case "--quiet", "-q": options.quiet = true
             case "--people":

@@ -45,6 +45,7 @@ if !options.quiet {
 }
 let server = ICCServer(
     link: link, card: VirtualCard(image: image, t0: t0),
-    faults: ICCServer<VirtualCard>.Faults(removeAfter: options.removeAfter, delayMilliseconds: options.delayMilliseconds),
+    faults: ICCServer<VirtualCard>.Faults(
+        removeAfter: options.removeAfter, delayMilliseconds: options.delayMilliseconds, timing: options.timing),
     quiet: options.quiet)
 exit(server.run())
