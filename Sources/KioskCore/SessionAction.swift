@@ -17,7 +17,11 @@ public enum SessionAction: Sendable, Equatable {
     /// The runner hashes the consent text (`consentTextKey` in the kiosk locale) into FaceConsent.
     case startFaceVerification(RequestID, subjectRef: String, consent: FaceConsentRequest)
     case cancelFaceVerification(RequestID)
-    /// Render and print; answer `.printProgress`… then `.printFinished`.
+    /// Render a document the citizen is about to ask for (the certificate, while its preview
+    /// shows), so that its print starts from the finished document. Not answered: the `.print`
+    /// of the same job uses it, and one never printed is dropped at `.endSession`.
+    case prepareDocument(PrintJobRequest)
+    /// Render (unless prepared) and print; answer `.printProgress`… then `.printFinished`.
     case print(PrintJobRequest)
     case cancelPrint(RequestID)
     case journal(JournalEntry)

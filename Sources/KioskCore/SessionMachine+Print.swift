@@ -4,19 +4,25 @@ import Foundation
 /// end even when the card is pulled meanwhile, because the paper comes out either way.
 extension SessionMachine {
     mutating func printCertificate() {
-        guard let session, let certificate = session.certificate else { return }
-        var jobs = [
-            PrintJobRequest(
-                id: RequestID(rawValue: settings.makeID()), sessionId: session.id,
-                document: .certificate(
-                    CertificateContent(
-                        certificate: certificate, hall: settings.hall, kioskId: settings.kioskId,
-                        printedAt: SessionClock.local(now.wall, settings.timeZone))), locale: language)
-        ]
+        // The job rendered while the preview showed, unless the citizen has changed language since.
+        let prepared = session?.certificateJob.flatMap { $0.locale == language ? $0 : nil }
+        guard let certificateJob = prepared ?? certificateJob() else { return }
+        var jobs = [certificateJob]
         if health.canPrint(.receipt) {
             jobs.append(receiptJob(.participationCertificate, outcomeKey: "outcome.certificate-printed"))
         }
         startRun(PrintRun(service: .participationCertificate, jobs: jobs, outcome: "printed"))
+    }
+
+    /// The session's certificate as a print job, printed now in the citizen's language.
+    func certificateJob() -> PrintJobRequest? {
+        guard let session, let certificate = session.certificate else { return nil }
+        return PrintJobRequest(
+            id: RequestID(rawValue: settings.makeID()), sessionId: session.id,
+            document: .certificate(
+                CertificateContent(
+                    certificate: certificate, hall: settings.hall, kioskId: settings.kioskId,
+                    printedAt: SessionClock.local(now.wall, settings.timeZone))), locale: language)
     }
 
     mutating func printReceipt(_ service: ServiceID, outcome: String, outcomeKey: String) {

@@ -64,6 +64,11 @@ extension SessionMachine {
         session?.certificate = certificate
         phase = .certificatePreview
         lastInput = now.uptime
+        // The citizen reads the preview for seconds: its paper is rendered meanwhile.
+        if let job = certificateJob() {
+            session?.certificateJob = job
+            emit(.prepareDocument(job))
+        }
     }
 
     mutating func onContributions(_ id: RequestID, _ rows: [ContributionRow]) {

@@ -233,6 +233,8 @@ struct SessionData: Sendable {
     var service: ServiceID?
     var transactionId: String?
     var certificate: HubCertificate?
+    /// The certificate's print job, made when its preview showed and rendered meanwhile.
+    var certificateJob: PrintJobRequest?
     var faceOutcome: FaceVerificationOutcome?
     var pensionYear: Int?
     /// This citizen's pace: the idle timeouts are multiplied by it. 1.5 from the start for a
@@ -247,6 +249,7 @@ struct SessionData: Sendable {
         card = nil
         subject = nil
         certificate = nil
+        certificateJob = nil
         faceOutcome = nil
         staff = nil
     }

@@ -84,7 +84,7 @@ extension KioskApp {
     ) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
         let metrics = KioskMetrics(registry: KioskMetrics.daemonRegistry())
         let monitor = DeviceMonitor(store: store, metrics: metrics, logger: logger)
-        let (environment, files) = try buildEnvironment(
+        let (environment, files, renderChildren) = try buildEnvironment(
             configuration, store: store, hub: hub, metrics: metrics, monitor: monitor, renderExecutable: options.renderExecutable,
             logger: logger)
         let input = try TerminalInput(ttyPath: options.ttyPath)
@@ -98,6 +98,7 @@ extension KioskApp {
             // closes its connections only after the citizen's last step and the outbox stopped
             // (closed first, an upload in flight failed and counted against the hub).
             .init(service: HubClientLifetime(client: hub)),
+            .init(service: RenderChildLifetime(children: renderChildren)),
             .init(
                 service: CitizenConsoleService(
                     environment: environment, files: files, output: output, input: input, notifier: SystemdNotifier(), control: control,
@@ -136,7 +137,7 @@ extension KioskApp {
     static func buildEnvironment(
         _ configuration: KioskConfiguration, store: KioskStore, hub: HTTPHubClient, metrics: KioskMetrics, monitor: DeviceMonitor,
         renderExecutable: String? = nil, logger: Logger
-    ) throws -> (KioskEnvironment, KioskConfigFiles) {
+    ) throws -> (KioskEnvironment, KioskConfigFiles, WarmRenderChildren) {
         let directory = URL(fileURLWithPath: configuration.files.directory)
         let files: KioskConfigFiles
         do {
@@ -161,9 +162,17 @@ extension KioskApp {
             logger.error("a language is not offered: \(problem)")
         }
         let templates = files.templates
+        // One child kept ready for every language's paper: the request carries its templates.
+        let fonts =
+            ([templates.receipt.font, templates.certificate.font]
+            + files.localized.values.flatMap {
+                [$0.templates.receipt.font, $0.templates.certificate.font]
+            }).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let renderChildren = WarmRenderChildren(
+            executable: renderExecutable ?? ProcessDocumentRenderer.siblingRenderer, fontFamilies: fonts)
         var environment = KioskEnvironment(
             configuration: configuration, store: store, subjectKey: subjectKey, hub: hub, printers: printers,
-            renderer: ProcessDocumentRenderer.renderer(templates: templates, executable: renderExecutable),
+            renderer: ProcessDocumentRenderer.renderer(templates: templates, executable: renderExecutable, warmChildren: renderChildren),
             cardSlot: PCSCCardSlot(
                 readerName: configuration.card.reader.isEmpty ? nil : configuration.card.reader,
                 // Each authentication's outcome goes to the device monitor, which keeps the PSAM's
@@ -183,9 +192,9 @@ extension KioskApp {
             }
         }
         environment.localizedRenderers = files.localized.mapValues {
-            ProcessDocumentRenderer.renderer(templates: $0.templates, executable: renderExecutable)
+            ProcessDocumentRenderer.renderer(templates: $0.templates, executable: renderExecutable, warmChildren: renderChildren)
         }
-        return (environment, files)
+        return (environment, files, renderChildren)
     }
 
     /// The camera as configured: a GStreamer pipeline (kiosk-camera), else a folder of frames

@@ -20,6 +20,8 @@ actor SessionRunner {
     private var printJobs: [RequestID: (role: PrinterRole, jobId: Int)] = [:]
     /// Every print until it ends, with or without a CUPS job id yet.
     private var prints: Set<RequestID> = []
+    /// Documents rendered ahead of their print (`.prepareDocument`), by job.
+    private var prepared: [RequestID: Task<RenderedDocument, any Error>] = [:]
     /// The reader of the card being served (for PIN VERIFY).
     private var slotReader: String?
     /// The hub's subjectRef → the kiosk's own keyed hash: the journal never carries the hub's
@@ -182,6 +184,11 @@ actor SessionRunner {
             if let sessionId = faceSessions.removeValue(forKey: id) {
                 Task { [hub = environment.hub] in try? await hub.cancelVerification(sessionId: sessionId) }
             }
+        case .prepareDocument(let job):
+            // Only what needs nothing at print time: a receipt's code comes from its journal record then.
+            guard case .certificate(let content) = job.document else { return }
+            let renderer = renderer(for: job)
+            prepared[job.id] = Task { try await renderer.certificate(content) }
         case .print(let job):
             startPrint(job)
         case .cancelPrint(let id):
@@ -206,6 +213,8 @@ actor SessionRunner {
             // A print runs to its end even when the card goes: the machine waits for its answer
             // and journals it. Cancelling one still being rendered left it waiting for good.
             for (id, task) in tasks where !prints.contains(id) { task.cancel() }
+            for task in prepared.values { task.cancel() }
+            prepared = [:]
         case .readyToStop:
             readyToStop = true
             stopped?.resume()
@@ -267,13 +276,19 @@ actor SessionRunner {
         }
     }
 
+    /// The paper of the job's language, else the kiosk's.
+    private func renderer(for job: PrintJobRequest) -> any DocumentRendering {
+        job.locale.flatMap { environment.localizedRenderers[$0] } ?? environment.renderer
+    }
+
     private func startPrint(_ job: PrintJobRequest) {
         let role = job.role
         guard let printer = environment.printers[role] else {
             send(.actionFailed(job.id, .kiosk(KioskError(.printer, "no \(role.rawValue) printer configured"))))
             return
         }
-        let renderer = job.locale.flatMap { environment.localizedRenderers[$0] } ?? environment.renderer
+        let renderer = renderer(for: job)
+        let early = prepared.removeValue(forKey: job.id)
         let media = environment.media[role] ?? []
         prints.insert(job.id)
         let kioskId = environment.configuration.kiosk.id
@@ -291,7 +306,16 @@ actor SessionRunner {
                     logger.error("the receipt's record could not be journalled: it prints without a verification code")
                 }
                 document = try await renderer.receipt(content)
-            case .certificate(let content): document = try await renderer.certificate(content)
+            case .certificate(let content):
+                if let early {
+                    document = try await withTaskCancellationHandler {
+                        try await early.value
+                    } onCancel: {
+                        early.cancel()
+                    }
+                } else {
+                    document = try await renderer.certificate(content)
+                }
             }
             let submitted = try await printer.submit(
                 PrintSubmission(

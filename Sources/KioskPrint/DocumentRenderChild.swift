@@ -14,8 +14,12 @@ import KioskCore
 /// (`respond`, `run`) is in KioskRender, which kioskd never links:
 ///
 /// - stdin: one JSON `Request`;
-/// - stdout: `pdf <pages>\n` and the PDF bytes, exit 0; or `error <code>\n<message>`, exit 1.
+/// - stdout: `pdf <pages>\n` and the PDF bytes, exit 0; or `error <code>\n<message>`, exit 1;
+/// - arguments: none, or `--warm` and font families to load before reading stdin.
 public enum DocumentRenderChild {
+    /// The argument that makes a child warm its fonts up before it reads its request.
+    public static let warmArgument = "--warm"
+
     /// One document to render, with the templates it is laid out by (the child reads no files).
     public struct Request: Sendable, Equatable, Codable {
         public var templates: PrintTemplates

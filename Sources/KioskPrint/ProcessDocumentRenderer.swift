@@ -25,22 +25,28 @@ public struct ProcessDocumentRenderer: DocumentRendering {
     public let timeout: Duration
     /// The largest answer accepted (a certificate of 100 years of months is ~1 MB).
     public let outputLimit: Int
+    /// The child kept started ahead of the next document; nil: a cold child per document.
+    public let warmChildren: WarmRenderChildren?
 
     public init(
         templates: PrintTemplates, executable: String, arguments: [String] = [], timeout: Duration = .seconds(30),
-        outputLimit: Int = 64 << 20
+        outputLimit: Int = 64 << 20, warmChildren: WarmRenderChildren? = nil
     ) {
         self.templates = templates
         self.executable = executable
         self.arguments = arguments
         self.timeout = timeout
         self.outputLimit = outputLimit
+        self.warmChildren = warmChildren
     }
 
     /// The renderer kioskd uses: `executable`, or by default the `kiosk-render` installed beside
     /// the running program (kioskd, kioskctl, the test runner: all in one bin directory).
-    public static func renderer(templates: PrintTemplates, executable: String?) -> ProcessDocumentRenderer {
-        ProcessDocumentRenderer(templates: templates, executable: executable ?? siblingRenderer)
+    /// `warmChildren`: one child kept ready, shared by every language's renderer.
+    public static func renderer(
+        templates: PrintTemplates, executable: String?, warmChildren: WarmRenderChildren? = nil
+    ) -> ProcessDocumentRenderer {
+        ProcessDocumentRenderer(templates: templates, executable: executable ?? siblingRenderer, warmChildren: warmChildren)
     }
 
     /// `kiosk-render` beside the running program or in the package's private folder, resolved
@@ -78,17 +84,33 @@ public struct ProcessDocumentRenderer: DocumentRendering {
         case failed(KioskError)
     }
 
-    /// Throws only CancellationError: every other failure is a verdict.
+    /// Throws only CancellationError: every other failure is a verdict. With `warmChildren`, the
+    /// child started ahead takes the request (a cold one if it has died meanwhile), and the next
+    /// is started once this document is done, so the two never compete for the processor.
     private func verdict(_ request: DocumentRenderChild.Request) async throws -> Verdict {
         let input: [UInt8]
         do { input = Array(try JSONEncoder().encode(request)) } catch {
             return .failed(KioskError(.invalidInput, "cannot encode the render request: \(error)"))
         }
         _ = Self.ignoreSIGPIPE
+        let warm = warmChildren?.take()?.hand(input)
+        defer { warmChildren?.refill() }
         let outcome: Outcome
         do {
             outcome = try await withThrowingTaskGroup(of: Outcome.self) { group in
-                group.addTask { try await runChild(input) }
+                if let warm {
+                    group.addTask {
+                        try await withTaskCancellationHandler {
+                            try await warm.value
+                        } onCancel: {
+                            warm.cancel()
+                        }
+                    }
+                } else {
+                    group.addTask { [executable, arguments, outputLimit] in
+                        try await Self.runChild(executable: executable, arguments: arguments, outputLimit: outputLimit) { input }
+                    }
+                }
                 group.addTask {
                     try await Task.sleep(for: timeout)
                     return .timedOut
@@ -116,7 +138,12 @@ public struct ProcessDocumentRenderer: DocumentRendering {
         case timedOut
     }
 
-    private func runChild(_ input: [UInt8]) async throws -> Outcome {
+    /// Runs one child: `input` is awaited once the child runs (a warm child waits for its
+    /// document there), then written to its stdin; nil closes stdin unwritten (a warm child let
+    /// go reads no request and exits).
+    static func runChild(
+        executable: String, arguments: [String], outputLimit: Int, input: @escaping @Sendable () async -> [UInt8]?
+    ) async throws -> Outcome {
         let result = try await Subprocess.run(
             .path(FilePath(executable)), arguments: Arguments(arguments), input: .inputWriter, output: .bytes(limit: outputLimit),
             error: .sequence
@@ -128,7 +155,7 @@ public struct ProcessDocumentRenderer: DocumentRendering {
             // that writer dies on EPIPE with fatalError("FileDescriptor … was not closed") and
             // takes kioskd along. Here EPIPE (SIGPIPE is ignored) is a write error we drop: the
             // exit status and stderr say what went wrong. finish() exactly once closes the pipe.
-            _ = try? await execution.standardInputWriter.write(input)
+            if let bytes = await input() { _ = try? await execution.standardInputWriter.write(bytes) }
             try? await execution.standardInputWriter.finish()
             return await tail
         }
@@ -167,7 +194,7 @@ public struct ProcessDocumentRenderer: DocumentRendering {
 
     /// Once per process: a write to a child that has exited returns EPIPE instead of killing the
     /// daemon. (Children get default signal dispositions from swift-subprocess.)
-    private static let ignoreSIGPIPE: Void = {
+    static let ignoreSIGPIPE: Void = {
         _ = signal(SIGPIPE, SIG_IGN)
     }()
 }

@@ -41,7 +41,10 @@ extension DocumentRenderChild {
     }
 
     /// The child process: stdin to stdout, returns the exit status for kiosk-render's main to exit with.
-    public static func run() -> Int32 {
+    /// With `--warm FAMILY…` (`warmArgument`) it first draws a little in those font families,
+    /// then waits for its request: kioskd starts it ahead of the document.
+    public static func run(arguments: [String] = []) -> Int32 {
+        if arguments.first == warmArgument { DocumentRenderer.warmUp(fontFamilies: Array(arguments.dropFirst())) }
         let reply = respond(to: readAll(fd: 0))
         // The parent may have given up (timeout) and closed the pipe: then SIGPIPE ends us, which
         // is all that is left to do anyway.

@@ -44,3 +44,23 @@ enum PageItem {
 
 /// PDF points per millimetre.
 let pointsPerMm = 72.0 / 25.4
+
+extension DocumentRenderer {
+    /// What a document's first line costs and a process pays once: fontconfig's configuration and
+    /// cache, the font files, pango's shaping of CJK, cairo's PDF machinery and a QR code. A
+    /// render child started ahead of its document (`kiosk-render --warm`) pays it while the kiosk
+    /// is idle, so the document itself costs what it costs in process.
+    public static func warmUp(fontFamilies: [String]) {
+        for family in fontFamilies {
+            guard let canvas = try? PDFCanvas(width: 200, height: 200, fontFamily: family, title: "warm-up", createDate: nil) else {
+                continue
+            }
+            for style in [TextStyle(size: 10), TextStyle(size: 16, bold: true)] {
+                try? canvas.text("社会保险参保证明 凭条 0123456789 ABCxyz：（）", style, x: 10, y: 10, width: 180, field: "warm-up")
+            }
+            try? canvas.qr("https://kiosk.invalid/warm-up", x: 10, y: 100, size: 60)
+            canvas.showPage()
+            _ = try? canvas.finish()
+        }
+    }
+}

@@ -19,16 +19,27 @@ public final class FakeCamera: FaceCamera {
 /// Renders nothing: a few bytes and a page count, after an optional wait (a slow child).
 public struct FakeDocumentRenderer: DocumentRendering {
     public var latency: Duration
+    /// How many documents of each kind were rendered (after their latency).
+    public let rendered = RenderCount()
+
+    public final class RenderCount: Sendable {
+        private let counts = Mutex((receipts: 0, certificates: 0))
+        public var receipts: Int { counts.withLock { $0.receipts } }
+        public var certificates: Int { counts.withLock { $0.certificates } }
+        func add(receipt: Bool) { counts.withLock { receipt ? ($0.receipts += 1) : ($0.certificates += 1) } }
+    }
 
     public init(latency: Duration = .zero) { self.latency = latency }
 
     public func receipt(_ content: ReceiptContent) async throws -> RenderedDocument {
         if latency > .zero { try await Task.sleep(for: latency) }
+        rendered.add(receipt: true)
         return RenderedDocument(pdf: Array("%PDF-receipt".utf8), pages: 1)
     }
 
     public func certificate(_ content: CertificateContent) async throws -> RenderedDocument {
         if latency > .zero { try await Task.sleep(for: latency) }
+        rendered.add(receipt: false)
         return RenderedDocument(pdf: Array("%PDF-certificate".utf8), pages: 2)
     }
 }

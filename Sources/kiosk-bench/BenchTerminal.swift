@@ -47,9 +47,26 @@ struct BenchTerminal: Sendable {
             .name("tmux"), arguments: ["-L", socket, "send-keys", "-t", "b", key], output: .discarded, error: .discarded)
     }
 
-    /// The resident memory of the program in the pane: the pane runs `sh -c env … program`, so
-    /// the program is the shell's only child (or the shell itself after an exec).
-    func programRSSMegabytes() throws -> Double {
+    /// The resident memory of the program in the pane.
+    func programRSSMegabytes() throws -> Double { try Self.rssMegabytes(pid: try programPID()) }
+
+    /// The resident memory of the program's child whose command line contains `argument` (the
+    /// render child kioskd keeps warm); nil when it has none.
+    func childRSSMegabytes(withArgument argument: String) throws -> Double? {
+        let program = try programPID()
+        let children = (try? String(contentsOfFile: "/proc/\(program)/task/\(program)/children", encoding: .utf8)) ?? ""
+        for child in children.split(separator: " ") {
+            let command = FileManager.default.contents(atPath: "/proc/\(child)/cmdline") ?? Data()
+            if String(decoding: command, as: UTF8.self).split(separator: "\0").contains(Substring(argument)) {
+                return try Self.rssMegabytes(pid: String(child))
+            }
+        }
+        return nil
+    }
+
+    /// The pane runs `sh -c env … program`, so the program is the shell's only child (or the
+    /// shell itself after an exec).
+    private func programPID() throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["tmux", "-L", socket, "list-panes", "-t", "b", "-F", "#{pane_pid}"]
@@ -60,14 +77,16 @@ struct BenchTerminal: Sendable {
             .trimmingCharacters(in: .whitespacesAndNewlines)
         process.waitUntilExit()
         let children = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
-        var target = shell
         // env execs the program; sh may fork it: follow single children down.
-        if let child = children.split(separator: " ").first { target = String(child) }
-        let status = (try? String(contentsOfFile: "/proc/\(target)/status", encoding: .utf8)) ?? ""
+        return children.split(separator: " ").first.map(String.init) ?? shell
+    }
+
+    private static func rssMegabytes(pid: String) throws -> Double {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
         let kilobytes = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }.flatMap {
             Double($0.split(separator: " ").dropFirst().first ?? "")
         }
-        guard let kilobytes else { throw BenchTerminalError(description: "no VmRSS for pid \(target)") }
+        guard let kilobytes else { throw BenchTerminalError(description: "no VmRSS for pid \(pid)") }
         return kilobytes / 1024
     }
 

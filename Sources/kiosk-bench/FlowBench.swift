@@ -67,6 +67,7 @@ struct FlowBench: AsyncParsableCommand {
         let cat = try await startUp(["/bin/sh", "-c", "echo ready; exec cat"], until: "ready")
         cat.terminal.kill()
         let rssStart = try kiosk.terminal.programRSSMegabytes()
+        let warmChildRSS = try kiosk.terminal.childRSSMegabytes(withArgument: "--warm")
 
         // (3) A certificate session, as a citizen does it; then the idle RSS again (a kiosk that
         // has printed is what a hall has all day).
@@ -109,6 +110,7 @@ struct FlowBench: AsyncParsableCommand {
         print("| kioskd idle RSS after start (MB) | \(fmt(rssStart, 1)) | – | – | – |")
         print("| kioskd idle RSS after a certificate session (MB) | \(fmt(rssAfter, 1)) | – | – | – |")
         print("| kioskd idle RSS with the voice on, after its first prompt (MB) | \(fmt(rssVoice, 1)) | – | – | – |")
+        print("| its render child kept warm, RSS apart from kioskd's (MB) | \(warmChildRSS.map { fmt($0, 1) } ?? "none") | – | – | – |")
         print(
             "certificate session after the card is read: \(session.presses) presses (1, Enter, rating); kiosk time \(fmt(session.kioskSeconds, 2)) s"
                 + " plus printing \(fmt(session.printSeconds, 2)) s (presses are instant: machine time only)")

@@ -8,6 +8,7 @@ import KioskRender
 #endif
 
 // kiosk-render: renders one receipt or certificate for kioskd. A JSON request on
-// stdin, `pdf <pages>` and the PDF on stdout (DocumentRenderChild). No arguments, no logging:
-// kioskd starts one per document and it exits when done.
-exit(DocumentRenderChild.run())
+// stdin, `pdf <pages>` and the PDF on stdout (DocumentRenderChild). No logging: kioskd starts one
+// per document and it exits when done. `--warm FAMILY…`: loads the fonts first, then waits for
+// the request (kioskd keeps one such child ready).
+exit(DocumentRenderChild.run(arguments: Array(CommandLine.arguments.dropFirst())))

@@ -55,8 +55,11 @@ import Testing
         h.send(.certificate(id, SessionFixtures.certificate))
         guard case .certificatePreview(let preview) = h.content else { Issue.record("\(h.content)"); return }
         #expect(preview.holderName == "张**" && preview.withReceipt)
+        // The paper is rendered while the citizen reads the preview; Enter prints that very job.
+        guard case .prepareDocument(let prepared)? = h.log.last else { Issue.record("\(h.log.last!)"); return }
         press(.enter)
         let certificateJob = h.lastPrint!
+        #expect(certificateJob == prepared)
         #expect(certificateJob.kind == .certificate)
         guard case .certificate(let content) = certificateJob.document else { Issue.record("not a certificate"); return }
         #expect(content.certificate.verificationCode == "7KQ2-M9XD")

@@ -36,6 +36,39 @@ import Testing
         await rig.finish()
     }
 
+    /// The certificate is rendered while the citizen reads its preview: Enter sends the
+    /// finished document to the printer, rendered once.
+    @Test func theCertificateIsRenderedWhileItsPreviewShowsAndPrintedFromThatRender() async throws {
+        let renderer = FakeDocumentRenderer(latency: .milliseconds(200))
+        let rig = RunnerRig(renderer: renderer)
+        try await rig.startAtMenu()
+        rig.press(.digit(1))
+        try await rig.waitFor("the certificate preview") { if case .certificatePreview = $0 { true } else { false } }
+        try await waitUntil("the certificate rendered before Enter") { renderer.rendered.certificates == 1 }
+        #expect(rig.certificatePrinter.record.submissions.isEmpty)
+        rig.press(.enter)
+        try await waitUntil("the certificate at the printer") { rig.certificatePrinter.record.submissions.count == 1 }
+        #expect(renderer.rendered.certificates == 1, "not rendered again")
+        await rig.finish()
+    }
+
+    /// A citizen who leaves the preview without printing: the render made for it is dropped and
+    /// nothing reaches the printer.
+    @Test func aPreviewLeftUnprintedPrintsNothing() async throws {
+        let renderer = FakeDocumentRenderer(latency: .milliseconds(200))
+        let rig = RunnerRig(renderer: renderer)
+        try await rig.startAtMenu()
+        rig.press(.digit(1))
+        try await rig.waitFor("the certificate preview") { if case .certificatePreview = $0 { true } else { false } }
+        rig.press(.back)
+        rig.removeCard()
+        try await rig.waitFor("the card-removed notice") { if case .cardRemoved = $0 { true } else { false } }
+        try await Task.sleep(for: .milliseconds(400))  // longer than the render: it would have printed by now
+        await rig.finish()
+        #expect(rig.certificatePrinter.record.submissions.isEmpty)
+        #expect(!rig.store.journal.contains { $0.kind == .print })
+    }
+
     @Test func theJournalCarriesTheKiosksOwnSubjectRefNeverTheHubs() async throws {
         let rig = RunnerRig()
         try await rig.startAtMenu()

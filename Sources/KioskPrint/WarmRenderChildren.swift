@@ -1,0 +1,81 @@
+import Synchronization
+
+/// One `kiosk-render` kept started ahead of the next document: its start-up (the process, the
+/// libraries, fontconfig and the CJK fonts, some 110 ms of the 190 ms a cold child costs) is
+/// paid while the kiosk is idle, not while the citizen waits for paper. The child lives until
+/// its one document and is replaced after it, so the memory cairo and pango take is still given
+/// back every time; its own RSS is counted apart from kioskd's. A child that dies while it waits
+/// (a crash, someone killing it) is found at the hand-off: that document gets a cold child and
+/// the next a fresh warm one.
+public final class WarmRenderChildren: Sendable {
+    let executable: String
+    let arguments: [String]
+    let outputLimit: Int
+    private let ready = Mutex<WarmRenderChild?>(nil)
+    private let stopped = Mutex(false)
+
+    /// `fontFamilies`: what the templates set their documents in, loaded before the request.
+    public init(executable: String, fontFamilies: [String], outputLimit: Int = 64 << 20) {
+        self.executable = executable
+        arguments = [DocumentRenderChild.warmArgument] + fontFamilies
+        self.outputLimit = outputLimit
+    }
+
+    /// Starts the child if none is waiting: at kioskd's start, and after each document.
+    public func refill() {
+        guard !stopped.withLock({ $0 }) else { return }
+        _ = ProcessDocumentRenderer.ignoreSIGPIPE
+        ready.withLock { child in
+            if child == nil { child = WarmRenderChild(executable: executable, arguments: arguments, outputLimit: outputLimit) }
+        }
+    }
+
+    /// The waiting child, taken for a document; nil when there is none.
+    func take() -> WarmRenderChild? { ready.withLock { $0.take() } }
+
+    /// kioskd stops: the waiting child reads the end of its input and exits; none is started again.
+    public func stop() {
+        stopped.withLock { $0 = true }
+        take()?.letGo()
+    }
+}
+
+/// One warm child: the process runs (started by swift-subprocess in a task of its own) and waits
+/// in its closure for the request.
+final class WarmRenderChild: Sendable {
+    private let request: AsyncStream<[UInt8]>.Continuation
+    private let run: Task<ProcessDocumentRenderer.Outcome, any Error>
+    private let exited = Flag()
+
+    private final class Flag: Sendable {
+        private let value = Mutex(false)
+        var isSet: Bool { value.withLock { $0 } }
+        func set() { value.withLock { $0 = true } }
+    }
+
+    init(executable: String, arguments: [String], outputLimit: Int) {
+        let (stream, continuation) = AsyncStream.makeStream(of: [UInt8].self, bufferingPolicy: .bufferingNewest(1))
+        request = continuation
+        run = Task { [exited] in
+            defer { exited.set() }
+            return try await ProcessDocumentRenderer.runChild(executable: executable, arguments: arguments, outputLimit: outputLimit) {
+                await stream.first { _ in true }
+            }
+        }
+    }
+
+    /// Gives the child its request; the task then ends with its answer. Nil when the child has
+    /// already exited: it died while it waited, and the caller starts a cold one instead.
+    func hand(_ input: [UInt8]) -> Task<ProcessDocumentRenderer.Outcome, any Error>? {
+        guard !exited.isSet else {
+            run.cancel()
+            return nil
+        }
+        request.yield(input)
+        request.finish()
+        return run
+    }
+
+    /// No request will come: closing its input ends the child.
+    func letGo() { request.finish() }
+}
