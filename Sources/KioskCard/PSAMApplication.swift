@@ -2,7 +2,8 @@ import KioskCore
 
 /// The few PSAM commands a kiosk uses, over any channel (docs/psam.md has the APDUs and their
 /// source): READ BINARY of EF 0016 (the terminal number), INIT FOR DESCRYPT and DES CRYPT.
-/// Every failure is a `PSAMFailure`.
+/// Every failure is a `PSAMFailure`. Its steps run on the caller's executor, as the card
+/// application's do: on the PSAM connection's own, its APDUs go out without a thread hop each.
 public struct PSAMApplication: Sendable {
     let transport: CardTransport
 
@@ -12,7 +13,9 @@ public struct PSAMApplication: Sendable {
 
     /// The 16 bytes for the card's EXTERNAL AUTHENTICATE: the key diversified by the card
     /// identifier (two 8-byte levels), then the challenge padded with zeros to 16 bytes encrypted.
-    public func cryptogram(key: PSAMAuthenticator.Key, challenge: [UInt8], diversification: [UInt8]) async throws -> [UInt8] {
+    public nonisolated(nonsending) func cryptogram(key: PSAMAuthenticator.Key, challenge: [UInt8], diversification: [UInt8]) async throws
+        -> [UInt8]
+    {
         guard diversification.count == 16, challenge.count == 8 else {
             throw PSAMFailure(
                 .psamError, "the card gave a \(challenge.count)-byte challenge and a \(diversification.count)-byte identifier")
@@ -29,7 +32,7 @@ public struct PSAMApplication: Sendable {
     }
 
     /// EF 0016 by short file identifier: 6 bytes, shown as 12 digits.
-    public func terminalNumber() async throws -> String {
+    public nonisolated(nonsending) func terminalNumber() async throws -> String {
         let response = try await send([0x00, 0xB0, 0x96, 0x00, 0x06], "READ BINARY 0016")
         guard response.isSuccess, response.data.count == 6 else {
             if response.isSuccess { throw PSAMFailure(.notPSAM, "EF 0016 holds \(response.data.count) bytes, not a terminal number") }
@@ -39,7 +42,7 @@ public struct PSAMApplication: Sendable {
     }
 
     /// Whether INIT FOR DESCRYPT finds `key` (with a zero diversification: nothing is encrypted).
-    public func hasKey(_ key: PSAMAuthenticator.Key) async throws -> Bool {
+    public nonisolated(nonsending) func hasKey(_ key: PSAMAuthenticator.Key) async throws -> Bool {
         let response = try await send([0x80, 0x1A, key.usage, key.version, 0x10] + [UInt8](repeating: 0, count: 16), "INIT FOR DESCRYPT")
         if response.isSuccess { return true }
         if response.sw == 0x6A88 || response.sw == 0x9403 { return false }
@@ -57,7 +60,7 @@ public struct PSAMApplication: Sendable {
         }
     }
 
-    private func send(_ command: [UInt8], _ name: String) async throws -> ResponseAPDU {
+    private nonisolated(nonsending) func send(_ command: [UInt8], _ name: String) async throws -> ResponseAPDU {
         do { return try await transport.send(command) } catch let error as CardProtocolError {
             throw PSAMFailure(.psamError, "\(name): the PSAM answered garbage: \(error.detail)")
         } catch let error as KioskError {

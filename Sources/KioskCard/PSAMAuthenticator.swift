@@ -44,7 +44,7 @@ public struct PSAMAuthenticator: CardAuthenticator {
     public func cryptogram(challenge: [UInt8], cardIdentifier: [UInt8]) async throws -> [UInt8] {
         let key = key
         do {
-            let compute: @Sendable (PSAMApplication) async throws -> [UInt8] = { psam in
+            let compute: nonisolated(nonsending) @Sendable (PSAMApplication) async throws -> [UInt8] = { psam in
                 try await psam.cryptogram(key: key, challenge: challenge, diversification: cardIdentifier)
             }
             let result: [UInt8]

@@ -11,12 +11,13 @@ actor PSAMLink {
         self.reader = reader
     }
 
-    func run<T: Sendable>(_ body: @Sendable (PSAMApplication) async throws -> T) async throws -> T {
+    func run<T: Sendable>(_ body: nonisolated(nonsending) @Sendable (PSAMApplication) async throws -> T) async throws -> T {
         for attempt in 0..<2 {
             let reused = connection != nil
             let open = try await opened()
             do {
-                return try await body(PSAMApplication(channel: open))
+                // On the connection's own executor: the relay's APDUs do not hop threads one by one.
+                return try await open.isolated { connection in try await body(PSAMApplication(channel: connection)) }
             } catch let failure as PSAMFailure where failure.problem == .psamMissing {
                 await open.disconnect()
                 connection = nil

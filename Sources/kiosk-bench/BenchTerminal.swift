@@ -54,11 +54,16 @@ struct BenchTerminal: Sendable {
     /// render child kioskd keeps warm); nil when it has none.
     func childRSSMegabytes(withArgument argument: String) throws -> Double? {
         let program = try programPID()
-        let children = (try? String(contentsOfFile: "/proc/\(program)/task/\(program)/children", encoding: .utf8)) ?? ""
-        for child in children.split(separator: " ") {
+        // By each process's parent: /proc/PID/task/TID/children lists only what that one thread started.
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for child in entries where Int(child) != nil {
+            guard let stat = try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")")
+            else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 2, fields[1] == Substring(program) else { continue }
             let command = FileManager.default.contents(atPath: "/proc/\(child)/cmdline") ?? Data()
             if String(decoding: command, as: UTF8.self).split(separator: "\0").contains(Substring(argument)) {
-                return try Self.rssMegabytes(pid: String(child))
+                return try Self.rssMegabytes(pid: child)
             }
         }
         return nil
