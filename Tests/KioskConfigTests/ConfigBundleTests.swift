@@ -71,6 +71,23 @@ import Testing
         #expect(f.refusal(data, now: expires.addingTimeInterval(1)) == .expired(expires))
     }
 
+    /// A kiosk clock hours off (a drifted RTC, a wrong NTP answer) is judged against the expiry
+    /// only: hours behind, a bundle made "in its future" is taken; hours ahead, it is refused once
+    /// past its expiry, and said so. An old bundle replayed to a clock set back is refused by its
+    /// version, whatever the time.
+    @Test func aKioskClockHoursOffIsJudgedOnlyAgainstTheExpiry() throws {
+        let f = try ConfigBundleFixture()
+        defer { f.remove() }
+        let expires = ConfigBundleFixture.now.addingTimeInterval(3600)
+        let data = try f.make(version: 6, expires: expires)
+        #expect(f.refusal(data, now: ConfigBundleFixture.now.addingTimeInterval(-5 * 3600)) == nil)
+        #expect(f.refusal(data, now: ConfigBundleFixture.now.addingTimeInterval(5 * 3600)) == .expired(expires))
+        let old = try f.make(version: 3)
+        #expect(
+            f.refusal(old, highWaterMark: 5, now: ConfigBundleFixture.now.addingTimeInterval(-3 * 86400))
+                == .notNewer(version: 3, current: 5))
+    }
+
     @Test func anOlderOrEqualVersionIsRefused() throws {
         let f = try ConfigBundleFixture()
         defer { f.remove() }

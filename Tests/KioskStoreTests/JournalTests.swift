@@ -41,6 +41,25 @@ import Testing
         #expect(try await store.verifyJournal().problem == nil)
     }
 
+    /// The wall clock jumping hours back and forth between appends: the records keep their
+    /// order by sequence, each carries the time the kiosk believed, and the chain verifies (it
+    /// links records by hash, never by time).
+    @Test func aClockJumpingBackAndForthLeavesAChainThatVerifies() async throws {
+        let folder = try TemporaryFolder()
+        let store = try Fixture.openStore(folder)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let offsets: [TimeInterval] = [0, 1, -5 * 3600, -5 * 3600 + 1, 8 * 3600, 2]
+        var records: [JournalRecord] = []
+        for (i, offset) in offsets.enumerated() {
+            records.append(try await store.append(Fixture.entry(i), at: start.addingTimeInterval(offset)))
+        }
+        #expect(records.map(\.seq) == Array(1...offsets.count))
+        #expect(records.map(\.time) == offsets.map { StoreTime.format(start.addingTimeInterval($0)) })
+        #expect(records[2].time < records[1].time, "the time the kiosk believed, not rewritten")
+        let verification = try await store.verifyJournal()
+        #expect(verification.problem == nil && verification.records == offsets.count)
+    }
+
     @Test func refusesPersonalDataBeforeWriting() async throws {
         let folder = try TemporaryFolder()
         let store = try Fixture.openStore(folder)
