@@ -89,10 +89,12 @@ public struct PSAMAuthenticator: CardAuthenticator {
     }
 
     /// Connects to the PSAM, runs `body`, disconnects. pcsc-lite's own errors become PSAMFailures.
-    static func withPSAM<T: Sendable>(reader: String, _ body: (PSAMApplication) async throws -> T) async throws -> T {
+    static func withPSAM<T: Sendable>(
+        reader: String, _ body: nonisolated(nonsending) @Sendable (PSAMApplication) async throws -> T
+    ) async throws -> T {
         do {
             return try await PCSCCardConnection.with(reader: reader) { connection in
-                try await body(PSAMApplication(channel: connection))
+                try await connection.isolated { connection in try await body(PSAMApplication(channel: connection)) }
             }
         } catch let failure as PSAMFailure {
             throw failure

@@ -215,7 +215,6 @@ public struct SocialSecurityApplication: Sendable {
         extent: Extent, generation: Int, cardNumber: String, cardIdentifier: [UInt8], identified: (@Sendable (CardIdentity) -> Void)?
     ) async throws -> SocialSecurityCard.Holder {
         var ef06: [UInt8: [UInt8]] = [:]
-        var told = false
         for field in Self.holderFields {
             let wanted =
                 switch extent {
@@ -223,16 +222,14 @@ public struct SocialSecurityApplication: Sendable {
                 case .session: Self.identityHolderTags.contains(field.tag) || field.tag == 0x09 || (field.tag == 0x4E && generation >= 3)
                 }
             guard wanted else { continue }
-            if !told, !Self.identityHolderTags.contains(field.tag), let ssnBytes = ef06[0x08] {
-                told = true
-                if let ssn = try? CardEncoding.ascii(ssnBytes), ssn.count == 18 {
-                    identified?(CardIdentity(ssn: ssn, cardNumber: cardNumber, cardIdentifier: cardIdentifier))
-                }
-            }
             switch try await readRecord(sfi: Self.ef06SFI, field) {
             case .value(let v): ef06[field.tag] = v
             case .absent: break
             case .locked: throw KioskError(.cardRejected, "holder data stayed locked after authentication")
+            }
+            // The ID number is in: the hub can look the citizen up while the rest is read.
+            if field.tag == 0x08, let ssn = try? CardEncoding.ascii(ef06[0x08] ?? []), ssn.count == 18 {
+                identified?(CardIdentity(ssn: ssn, cardNumber: cardNumber, cardIdentifier: cardIdentifier))
             }
         }
         return try Self.decoding("holder data") {

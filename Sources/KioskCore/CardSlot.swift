@@ -6,9 +6,10 @@ public protocol CardSlot: Sendable {
     /// reader). Ends when the subscriber stops iterating.
     func events() -> AsyncStream<CardEvent>
     /// Reads what a citizen's session needs from the card now in `reader` (`atr` as the event
-    /// gave it; empty: ask the card). `identified` is called once, mid-read, as soon as the card
-    /// has given what the hub needs to look the citizen up, so the lookup can overlap the rest of
-    /// the read; not at all when the holder's data cannot be read.
+    /// gave it; empty: ask the card). `identified` is called at most once, mid-read, as soon as
+    /// the card has given what the hub needs to look the citizen up (the ID number), so the
+    /// lookup can overlap the rest of the read; the read may still fail after it (a card pulled,
+    /// a damaged name), and a card whose holder data stays locked never calls it.
     /// Throws KioskError: `pcscUnavailable`, `readerUnavailable`, `cardRemoved`,
     /// `notSocialSecurityCard`, `cardProtocol`, `cardRejected`.
     func read(reader: String, atr: [UInt8], identified: @escaping @Sendable (CardIdentity) -> Void) async throws -> SocialSecurityCard

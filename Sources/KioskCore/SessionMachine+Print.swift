@@ -4,9 +4,8 @@ import Foundation
 /// end even when the card is pulled meanwhile, because the paper comes out either way.
 extension SessionMachine {
     mutating func printCertificate() {
-        // The job rendered while the preview showed, unless the citizen has changed language since.
-        let prepared = session?.certificateJob.flatMap { $0.locale == language ? $0 : nil }
-        guard let certificateJob = prepared ?? certificateJob() else { return }
+        // The job rendered while the preview showed: its print time is when the preview came up.
+        guard let certificateJob = session?.certificateJob ?? certificateJob() else { return }
         var jobs = [certificateJob]
         if health.canPrint(.receipt) {
             jobs.append(receiptJob(.participationCertificate, outcomeKey: "outcome.certificate-printed"))

@@ -188,7 +188,9 @@ actor SessionRunner {
             // Only what needs nothing at print time: a receipt's code comes from its journal record then.
             guard case .certificate(let content) = job.document else { return }
             let renderer = renderer(for: job)
-            prepared[job.id] = Task { try await renderer.certificate(content) }
+            // One at a time: a preview left and asked for again replaces the render made for it.
+            for task in prepared.values { task.cancel() }
+            prepared = [job.id: Task { try await renderer.certificate(content) }]
         case .print(let job):
             startPrint(job)
         case .cancelPrint(let id):
@@ -307,12 +309,15 @@ actor SessionRunner {
                 }
                 document = try await renderer.receipt(content)
             case .certificate(let content):
-                if let early {
-                    document = try await withTaskCancellationHandler {
-                        try await early.value
-                    } onCancel: {
-                        early.cancel()
-                    }
+                // The render made while the preview showed; if that failed, once more now (the
+                // warm child may have been what failed).
+                let made = try? await withTaskCancellationHandler {
+                    try await early?.value
+                } onCancel: {
+                    early?.cancel()
+                }
+                if let made {
+                    document = made
                 } else {
                     document = try await renderer.certificate(content)
                 }

@@ -22,7 +22,12 @@ final class SubjectLookup: Sendable {
     /// The hub's answer for `identity`: the lookup already under way if it asked the same, else
     /// one asked now.
     func subject(for identity: CardIdentity) async -> HubSubject? {
-        let running = task.withLock { current in current.flatMap { $0.identity == identity ? $0.task : nil } }
+        let running = task.withLock { current -> Task<HubSubject?, Never>? in
+            guard let current else { return nil }
+            if current.identity == identity { return current.task }
+            current.task.cancel()
+            return nil
+        }
         if let running {
             return await withTaskCancellationHandler {
                 await running.value

@@ -85,19 +85,32 @@ public struct ProcessDocumentRenderer: DocumentRendering {
     }
 
     /// Throws only CancellationError: every other failure is a verdict. With `warmChildren`, the
-    /// child started ahead takes the request (a cold one if it has died meanwhile), and the next
-    /// is started once this document is done, so the two never compete for the processor.
+    /// child started ahead takes the request, and the next is started once this document is
+    /// done, so the two never compete for the processor. A warm child that answers nothing at
+    /// all (it died while it waited: killed, crashed) is not this document's failure: a child
+    /// started for it renders it.
     private func verdict(_ request: DocumentRenderChild.Request) async throws -> Verdict {
         let input: [UInt8]
         do { input = Array(try JSONEncoder().encode(request)) } catch {
             return .failed(KioskError(.invalidInput, "cannot encode the render request: \(error)"))
         }
         _ = Self.ignoreSIGPIPE
-        let warm = warmChildren?.take()?.hand(input)
         defer { warmChildren?.refill() }
-        let outcome: Outcome
+        if let warm = warmChildren?.take()?.hand(input) {
+            let answer = try await outcome(of: warm, input)
+            if case .finished(let status, let stdout, _) = answer, stdout.isEmpty, status != .exited(0) {
+                return verdict(of: try await outcome(of: nil, input))
+            }
+            return verdict(of: answer)
+        }
+        return verdict(of: try await outcome(of: nil, input))
+    }
+
+    /// The outcome of the warm child's `run`, or of a child started now, within the timeout.
+    /// Throws only CancellationError (failures of the child are outcomes, `.failed` below).
+    private func outcome(of warm: Task<Outcome, any Error>?, _ input: [UInt8]) async throws -> Outcome {
         do {
-            outcome = try await withThrowingTaskGroup(of: Outcome.self) { group in
+            return try await withThrowingTaskGroup(of: Outcome.self) { group in
                 if let warm {
                     group.addTask {
                         try await withTaskCancellationHandler {
@@ -123,9 +136,14 @@ public struct ProcessDocumentRenderer: DocumentRendering {
             }
         } catch {
             if Task.isCancelled { throw CancellationError() }
-            return .failed(KioskError(.printer, "the render child \(executable) failed: \(error)"))
+            return .failedToRun(KioskError(.printer, "the render child \(executable) failed: \(error)"))
         }
+    }
+
+    private func verdict(of outcome: Outcome) -> Verdict {
         switch outcome {
+        case .failedToRun(let error):
+            return .failed(error)
         case .timedOut:
             return .failed(KioskError(.printer, "the render child did not answer within \(timeout), killed"))
         case .finished(let status, let stdout, let stderr):
@@ -136,6 +154,8 @@ public struct ProcessDocumentRenderer: DocumentRendering {
     enum Outcome: Sendable {
         case finished(TerminationStatus, stdout: [UInt8], stderrTail: String)
         case timedOut
+        /// The child could not be started or run at all.
+        case failedToRun(KioskError)
     }
 
     /// Runs one child: `input` is awaited once the child runs (a warm child waits for its

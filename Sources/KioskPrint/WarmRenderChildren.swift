@@ -5,14 +5,15 @@ import Synchronization
 /// paid while the kiosk is idle, not while the citizen waits for paper. The child lives until
 /// its one document and is replaced after it, so the memory cairo and pango take is still given
 /// back every time; its own RSS is counted apart from kioskd's. A child that dies while it waits
-/// (a crash, someone killing it) is found at the hand-off: that document gets a cold child and
-/// the next a fresh warm one.
+/// (a crash, someone killing it) costs no document: the document it took is rendered by a child
+/// started for it (`ProcessDocumentRenderer`), and the next warm one is started after.
 public final class WarmRenderChildren: Sendable {
     let executable: String
     let arguments: [String]
     let outputLimit: Int
-    private let ready = Mutex<WarmRenderChild?>(nil)
-    private let stopped = Mutex(false)
+    /// The waiting child, and whether kioskd has stopped: one lock, so a refill racing a stop
+    /// cannot start a child after it.
+    private let state = Mutex<(ready: WarmRenderChild?, stopped: Bool)>((nil, false))
 
     /// `fontFamilies`: what the templates set their documents in, loaded before the request.
     public init(executable: String, fontFamilies: [String], outputLimit: Int = 64 << 20) {
@@ -23,20 +24,23 @@ public final class WarmRenderChildren: Sendable {
 
     /// Starts the child if none is waiting: at kioskd's start, and after each document.
     public func refill() {
-        guard !stopped.withLock({ $0 }) else { return }
         _ = ProcessDocumentRenderer.ignoreSIGPIPE
-        ready.withLock { child in
-            if child == nil { child = WarmRenderChild(executable: executable, arguments: arguments, outputLimit: outputLimit) }
+        state.withLock { state in
+            guard !state.stopped, state.ready == nil else { return }
+            state.ready = WarmRenderChild(executable: executable, arguments: arguments, outputLimit: outputLimit)
         }
     }
 
     /// The waiting child, taken for a document; nil when there is none.
-    func take() -> WarmRenderChild? { ready.withLock { $0.take() } }
+    func take() -> WarmRenderChild? { state.withLock { $0.ready.take() } }
 
     /// kioskd stops: the waiting child reads the end of its input and exits; none is started again.
     public func stop() {
-        stopped.withLock { $0 = true }
-        take()?.letGo()
+        let waiting = state.withLock { state in
+            state.stopped = true
+            return state.ready.take()
+        }
+        waiting?.letGo()
     }
 }
 
@@ -64,8 +68,9 @@ final class WarmRenderChild: Sendable {
         }
     }
 
-    /// Gives the child its request; the task then ends with its answer. Nil when the child has
-    /// already exited: it died while it waited, and the caller starts a cold one instead.
+    /// Gives the child its request; the task then ends with its answer. Nil when the child is
+    /// known to have exited already; one that died unnoticed answers nothing, which the caller
+    /// treats the same way.
     func hand(_ input: [UInt8]) -> Task<ProcessDocumentRenderer.Outcome, any Error>? {
         guard !exited.isSet else {
             run.cancel()

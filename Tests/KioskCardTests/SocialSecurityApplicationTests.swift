@@ -28,11 +28,13 @@ import Testing
     /// each once, by SFI (no SELECT of an EF), and hands the identity over before the name.
     @Test func aSessionReadSendsOnlyWhatItNeedsOnceAndTellsTheIdentityBeforeTheName() async throws {
         let card = ScriptedCard(records: CardFixtures.records())
-        let told = Mutex<(identity: CardIdentity?, commandsBefore: Int)>((nil, 0))
+        let told = Mutex<(identity: CardIdentity?, calls: Int)>((nil, 0))
         let app = SocialSecurityApplication(channel: card)
         let result = try await app.read(atr: atr, extent: .session) { identity in
-            // The callback is synchronous: the count of commands sent so far is exact here.
-            told.withLock { $0.identity = identity }
+            told.withLock {
+                $0.identity = identity
+                $0.calls += 1
+            }
         }
         let commands = await card.commands
         let recordsRead = commands.filter { $0[1] == 0xB2 }.map { [$0[3] >> 3, $0[2]] }

@@ -52,8 +52,8 @@ import Testing
         await rig.finish()
     }
 
-    /// A citizen who leaves the preview without printing: the render made for it is dropped and
-    /// nothing reaches the printer.
+    /// A citizen who leaves the preview without printing: the render made for it is stopped when
+    /// the session ends, and nothing reaches the printer.
     @Test func aPreviewLeftUnprintedPrintsNothing() async throws {
         let renderer = FakeDocumentRenderer(latency: .milliseconds(200))
         let rig = RunnerRig(renderer: renderer)
@@ -65,6 +65,7 @@ import Testing
         try await rig.waitFor("the card-removed notice") { if case .cardRemoved = $0 { true } else { false } }
         try await Task.sleep(for: .milliseconds(400))  // longer than the render: it would have printed by now
         await rig.finish()
+        #expect(renderer.rendered.certificates == 0, "the render made for the preview was stopped with the session")
         #expect(rig.certificatePrinter.record.submissions.isEmpty)
         #expect(!rig.store.journal.contains { $0.kind == .print })
     }

@@ -42,11 +42,12 @@ public struct CardTiming: Sendable, Equatable {
     /// The reader's clock: 3.5712 MHz is the usual one, and gives exactly 9600 baud at Fi/Di 372/1.
     static let clockHz = 3_571_200.0
 
-    /// One character: 10 bits, 2 elementary time units of guard time, and TC1's extra guard time.
+    /// One character: 10 bits and 2 elementary time units of guard time, plus TC1's extra
+    /// guard time; TC1 = 255 is the shortest the protocol allows (11 units in all, T=1's).
     static func byteMicroseconds(atr: [UInt8]) -> Int {
         var fi = 372
         var di = 1
-        var extraGuard = 0
+        var units = 12
         if atr.count >= 2 {
             let t0 = atr[1]
             var index = 2
@@ -56,11 +57,10 @@ public struct CardTiming: Sendable, Equatable {
                 index += 1
             }
             if t0 & 0x20 != 0 { index += 1 }
-            // TC1 = 255 is T=1's shorter guard time; otherwise it adds that many units.
-            if t0 & 0x40 != 0, index < atr.count, atr[index] != 0xFF { extraGuard = Int(atr[index]) }
+            if t0 & 0x40 != 0, index < atr.count { units = atr[index] == 0xFF ? 11 : 12 + Int(atr[index]) }
         }
         let etuMicroseconds = Double(fi) / Double(di) / clockHz * 1_000_000
-        return Int((Double(12 + extraGuard) * etuMicroseconds).rounded())
+        return Int((Double(units) * etuMicroseconds).rounded())
     }
 
     /// T=1 when TD1 offers it first; a card without TD1 speaks T=0.
