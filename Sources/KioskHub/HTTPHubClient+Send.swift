@@ -6,6 +6,7 @@ import Metrics
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
+import Synchronization
 
 extension HTTPHubClient {
     /// One contract call: breaker check, attempts with backoff, decoding. `key` (the
@@ -161,8 +162,20 @@ extension HTTPHubClient {
     /// One hub request's time, answered or not, under its path template, in the swift-metrics
     /// Timer kioskd exports to Prometheus.
     static func recordDuration(_ path: String, since started: ContinuousClock.Instant) {
-        Timer(label: HubMetricNames.requestDuration, dimensions: [("endpoint", endpointTemplate(path))]).record(duration: .now - started)
+        let endpoint = endpointTemplate(path)
+        if let timer = timers.withLock({ $0[endpoint] }) {
+            timer.record(duration: .now - started)
+            return
+        }
+        let timer = Timer(label: HubMetricNames.requestDuration, dimensions: [("endpoint", endpoint)])
+        timer.record(duration: .now - started)
+        // Kept once the metrics system is bootstrapped (a timer made before would stay a no-op):
+        // making one asks the registry, a lock and a lookup, on every request otherwise.
+        if !(MetricsSystem.factory is NOOPMetricsHandler) { timers.withLock { $0[endpoint] = timer } }
     }
+
+    /// The request timers by endpoint template, made once each.
+    private static let timers = Mutex<[String: Timer]>([:])
 
     /// The contract's paths as templates: the only values the `endpoint` label takes.
     public static let endpointTemplates: Set<String> = [

@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import KioskCore
+import KioskDaemon
 import KioskHub
 import NIOCore
 import NIOHTTP1
@@ -21,6 +22,8 @@ struct HubBench: AsyncParsableCommand {
     @Option(help: "The kiosk-hub-sim executable.") var sim: String
 
     func run() async throws {
+        // As in kioskd: the client's request timer records into a Prometheus registry.
+        KioskMetrics.bootstrapOnce()
         let requests = self.requests, records = self.records, batch = self.batch
         // The hub runs in a process of its own, as a real hub does: in this process it shared
         // the client's event loops, and which loop each side's connection landed on decided the
