@@ -19,11 +19,13 @@ public struct SocialSecurityApplication: Sendable {
         Field(0x08, 18), Field(0x09, 30), Field(0x4E, 20, optional: true), Field(0x0A, 1),
         Field(0x0B, 1, optional: true), Field(0x0C, 3, optional: true), Field(0x0D, 4, optional: true),
     ]
-    /// What the hub's lookup needs, read first so the lookup can start while the rest is read:
-    /// the chip's identifier, the version (is a PSAM needed?) and the card number from EF05,
-    /// the ID number from EF06.
-    static let identityCardTags: [UInt8] = [0x01, 0x03, 0x07]
-    static let identityHolderTags: [UInt8] = [0x08]
+    /// A session's EF05 records before the holder's: the chip's identifier and the card number
+    /// (the hub's lookup), the version (is a PSAM needed?). The expiry is read last, while the
+    /// hub looks the citizen up.
+    static let sessionCardTags: [UInt8] = [0x01, 0x03, 0x07]
+    /// A session's EF06 records: the ID number first (the hub's lookup starts then), the name,
+    /// and from generation 3 its extension.
+    static func sessionHolderTags(generation: Int) -> [UInt8] { generation >= 3 ? [0x08, 0x09, 0x4E] : [0x08, 0x09] }
 
     struct Field: Sendable {
         var tag: UInt8
@@ -75,7 +77,7 @@ public struct SocialSecurityApplication: Sendable {
         var notes: [String] = []
         var ef05: [UInt8: [UInt8]] = [:]
         var locked: [UInt8] = []
-        let firstCardTags = extent == .full ? Self.cardFields.map(\.tag) : Self.identityCardTags
+        let firstCardTags = extent == .full ? Self.cardFields.map(\.tag) : Self.sessionCardTags
         for field in Self.cardFields where firstCardTags.contains(field.tag) {
             switch try await readRecord(sfi: Self.ef05SFI, field) {
             case .value(let v): ef05[field.tag] = v
@@ -120,8 +122,10 @@ public struct SocialSecurityApplication: Sendable {
             holder = try await readHolder(
                 extent: extent, generation: generation, cardNumber: cardNumber, cardIdentifier: identifier, identified: identified)
             // The session's last field, read while the hub looks the citizen up.
-            if extent == .session, let expiry = Self.cardFields.first(where: { $0.tag == 0x06 }), ef05[0x06] == nil {
-                if case .value(let v) = try await readRecord(sfi: Self.ef05SFI, expiry, optional: true) { ef05[0x06] = v }
+            if extent == .session, let expiry = Self.cardFields.first(where: { $0.tag == 0x06 }),
+                case .value(let v) = try await readRecord(sfi: Self.ef05SFI, expiry, optional: true)
+            {
+                ef05[0x06] = v
             }
         }
         let card = try Self.decoding("card data") {
@@ -215,13 +219,8 @@ public struct SocialSecurityApplication: Sendable {
         extent: Extent, generation: Int, cardNumber: String, cardIdentifier: [UInt8], identified: (@Sendable (CardIdentity) -> Void)?
     ) async throws -> SocialSecurityCard.Holder {
         var ef06: [UInt8: [UInt8]] = [:]
-        for field in Self.holderFields {
-            let wanted =
-                switch extent {
-                case .full: true
-                case .session: Self.identityHolderTags.contains(field.tag) || field.tag == 0x09 || (field.tag == 0x4E && generation >= 3)
-                }
-            guard wanted else { continue }
+        let wanted = extent == .full ? Self.holderFields.map(\.tag) : Self.sessionHolderTags(generation: generation)
+        for field in Self.holderFields where wanted.contains(field.tag) {
             switch try await readRecord(sfi: Self.ef06SFI, field) {
             case .value(let v): ef06[field.tag] = v
             case .absent: break

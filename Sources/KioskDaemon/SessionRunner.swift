@@ -319,6 +319,7 @@ actor SessionRunner {
                 if let made {
                     document = made
                 } else {
+                    try Task.checkCancellation()
                     document = try await renderer.certificate(content)
                 }
             }

@@ -7,13 +7,14 @@ import Synchronization
 /// hub's view of the citizen, as when the hub is down).
 final class SubjectLookup: Sendable {
     private let hub: any HubClient
-    private let task = Mutex<(identity: CardIdentity, task: Task<HubSubject?, Never>)?>(nil)
+    /// The lookup under way and whom it asks for.
+    private let current = Mutex<(identity: CardIdentity, task: Task<HubSubject?, Never>)?>(nil)
 
     init(hub: any HubClient) { self.hub = hub }
 
     /// Starts the lookup; only the first call counts.
     func start(_ identity: CardIdentity) {
-        task.withLock { current in
+        current.withLock { current in
             guard current == nil else { return }
             current = (identity, Task { [hub] in try? await Self.resolve(identity, on: hub) })
         }
@@ -22,7 +23,7 @@ final class SubjectLookup: Sendable {
     /// The hub's answer for `identity`: the lookup already under way if it asked the same, else
     /// one asked now.
     func subject(for identity: CardIdentity) async -> HubSubject? {
-        let running = task.withLock { current -> Task<HubSubject?, Never>? in
+        let running = current.withLock { current -> Task<HubSubject?, Never>? in
             guard let current else { return nil }
             if current.identity == identity { return current.task }
             current.task.cancel()
@@ -39,7 +40,7 @@ final class SubjectLookup: Sendable {
     }
 
     /// The read failed or the session went away: nobody will want the answer.
-    func cancel() { task.withLock { $0?.task.cancel() } }
+    func cancel() { current.withLock { $0?.task.cancel() } }
 
     private static func resolve(_ identity: CardIdentity, on hub: any HubClient) async throws -> HubSubject {
         try await hub.resolveSubject(

@@ -96,8 +96,8 @@ public struct ProcessDocumentRenderer: DocumentRendering {
         }
         _ = Self.ignoreSIGPIPE
         defer { warmChildren?.refill() }
-        if let warm = warmChildren?.take()?.hand(input) {
-            let answer = try await outcome(of: warm, input)
+        if let child = warmChildren?.take() {
+            let answer = try await outcome(of: child.hand(input), input)
             if case .finished(let status, let stdout, _) = answer, stdout.isEmpty, status != .exited(0) {
                 return verdict(of: try await outcome(of: nil, input))
             }

@@ -49,33 +49,20 @@ public final class WarmRenderChildren: Sendable {
 final class WarmRenderChild: Sendable {
     private let request: AsyncStream<[UInt8]>.Continuation
     private let run: Task<ProcessDocumentRenderer.Outcome, any Error>
-    private let exited = Flag()
-
-    private final class Flag: Sendable {
-        private let value = Mutex(false)
-        var isSet: Bool { value.withLock { $0 } }
-        func set() { value.withLock { $0 = true } }
-    }
 
     init(executable: String, arguments: [String], outputLimit: Int) {
         let (stream, continuation) = AsyncStream.makeStream(of: [UInt8].self, bufferingPolicy: .bufferingNewest(1))
         request = continuation
-        run = Task { [exited] in
-            defer { exited.set() }
-            return try await ProcessDocumentRenderer.runChild(executable: executable, arguments: arguments, outputLimit: outputLimit) {
+        run = Task {
+            try await ProcessDocumentRenderer.runChild(executable: executable, arguments: arguments, outputLimit: outputLimit) {
                 await stream.first { _ in true }
             }
         }
     }
 
-    /// Gives the child its request; the task then ends with its answer. Nil when the child is
-    /// known to have exited already; one that died unnoticed answers nothing, which the caller
-    /// treats the same way.
-    func hand(_ input: [UInt8]) -> Task<ProcessDocumentRenderer.Outcome, any Error>? {
-        guard !exited.isSet else {
-            run.cancel()
-            return nil
-        }
+    /// Gives the child its request; the task ends with its answer. A child that died while it
+    /// waited answers nothing, and the caller renders the document in a child started for it.
+    func hand(_ input: [UInt8]) -> Task<ProcessDocumentRenderer.Outcome, any Error> {
         request.yield(input)
         request.finish()
         return run
