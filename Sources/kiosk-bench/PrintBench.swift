@@ -144,14 +144,7 @@ struct PrintBench: AsyncParsableCommand {
         let prepared = Task { try await renderer.certificate(content) }
         if reading > .zero { try await Task.sleep(for: reading) }
         let start = ContinuousClock.now
-        let document = try await prepared.value
-        let id = UUID().uuidString.lowercased()
-        let job = try await printer.submit(
-            PrintSubmission(
-                requestId: id, kind: .certificate, sessionId: nil, pdf: document.pdf, pages: document.pages, media: ["iso_a4_210x297mm"],
-                safeToRetry: true))
-        let final = try await printer.waitForCompletion(jobId: job.jobId, requestId: id)
-        guard final.state == .completed else { throw ValidationError("our job \(job.jobId) ended \(final.state)") }
+        try await printToCompletion(printer, try await prepared.value, kind: .certificate)
         return (ContinuousClock.now - start).milliseconds
     }
 
@@ -178,15 +171,20 @@ struct PrintBench: AsyncParsableCommand {
     }
 
     private func timeOurs(_ printer: CUPSKioskPrinter, _ document: RenderedDocument) async throws -> Double {
-        let id = UUID().uuidString.lowercased()
         let start = ContinuousClock.now
+        try await printToCompletion(printer, document, kind: .testPage)
+        return (ContinuousClock.now - start).milliseconds
+    }
+
+    /// Submits `document` through our adapter and follows it until the printer has completed it.
+    private func printToCompletion(_ printer: CUPSKioskPrinter, _ document: RenderedDocument, kind: PrintRequest.Kind) async throws {
+        let id = UUID().uuidString.lowercased()
         let job = try await printer.submit(
             PrintSubmission(
-                requestId: id, kind: .testPage, sessionId: nil, pdf: document.pdf, pages: document.pages, media: ["iso_a4_210x297mm"],
+                requestId: id, kind: kind, sessionId: nil, pdf: document.pdf, pages: document.pages, media: ["iso_a4_210x297mm"],
                 safeToRetry: true))
         let final = try await printer.waitForCompletion(jobId: job.jobId, requestId: id)
         guard final.state == .completed else { throw ValidationError("our job \(job.jobId) ended \(final.state)") }
-        return (ContinuousClock.now - start).milliseconds
     }
 
     private func timeLP(_ printer: CUPSKioskPrinter, file: String, interval: Duration) async throws -> Double {
