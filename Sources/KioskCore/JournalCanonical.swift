@@ -91,14 +91,16 @@ public enum JournalCanonical {
 
     /// Lowercase hex, the form every hash in the journal is written in.
     public static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
+        out.reserveCapacity(bytes.underestimatedCount * 2)
         for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
+            out.append(hexDigit(b >> 4))
+            out.append(hexDigit(b & 0x0F))
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
 
     // Sorting by UTF-8 bytes equals JCS's UTF-16 order for the ASCII keys we allow.
     private static func codePointOrder(_ a: String, _ b: String) -> Bool {
@@ -107,6 +109,12 @@ public enum JournalCanonical {
 
     private static func appendString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Nearly every string has nothing to escape: copied whole, it costs no per-byte append.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out.append(contentsOf: s.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for c in s.utf8 {
             switch c {
             case 0x22: out.append(contentsOf: [0x5C, 0x22])
@@ -117,10 +125,9 @@ public enum JournalCanonical {
             case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
             case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case 0x00..<0x20:
-                let digits = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: Array(#"\u00"#.utf8))
-                out.append(digits[Int(c >> 4)])
-                out.append(digits[Int(c & 0x0F)])
+                out.append(contentsOf: #"\u00"#.utf8)
+                out.append(hexDigit(c >> 4))
+                out.append(hexDigit(c & 0x0F))
             default: out.append(c)
             }
         }

@@ -19,9 +19,7 @@ extension KioskStore {
         if let problem = entry.problem() { throw KioskError(.invalidInput, problem) }
         let kioskId = options.kioskId
         let time = StoreTime.format(date)
-        return try await write("appending to the journal") { db in
-            try Self.insertRecord(db, kioskId: kioskId, entry: entry, time: time)
-        }
+        return try await writeJournal { db in try Self.insertRecord(db, kioskId: kioskId, entry: entry, time: time) }
     }
 
     /// The same append, blocking the calling thread until the commit is on disk: for callers
@@ -33,7 +31,9 @@ extension KioskStore {
         let kioskId = options.kioskId
         let time = StoreTime.format(date)
         do {
-            return try db.write { db in try Self.insertRecord(db, kioskId: kioskId, entry: entry, time: time) }
+            return try db.writeWithoutTransaction { db in
+                try Self.inJournalTransaction(db) { try Self.insertRecord(db, kioskId: kioskId, entry: entry, time: time) }
+            }
         } catch { throw StoreFile.error(error, path: path).adding(context: "appending to the journal") }
     }
 
@@ -42,9 +42,15 @@ extension KioskStore {
         for entry in entries { if let problem = entry.problem() { throw KioskError(.invalidInput, problem) } }
         let kioskId = options.kioskId
         let time = StoreTime.format(date)
-        return try await write("appending to the journal") { db in
-            try entries.map { try Self.insertRecord(db, kioskId: kioskId, entry: $0, time: time) }
-        }
+        return try await writeJournal { db in try entries.map { try Self.insertRecord(db, kioskId: kioskId, entry: $0, time: time) } }
+    }
+
+    /// Runs `body` in one journal transaction on the writer (see `inJournalTransaction`).
+    private func writeJournal<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        guard !isReadOnly else { throw KioskError(.store, "the store was opened read-only", context: ["appending to the journal"]) }
+        do {
+            return try await db.writeWithoutTransaction { db in try Self.inJournalTransaction(db) { try body(db) } }
+        } catch { throw StoreFile.error(error, path: path).adding(context: "appending to the journal") }
     }
 
     public func journalHead() async throws -> JournalHead {
@@ -128,29 +134,6 @@ extension KioskStore {
             return JournalHead(seq: row[0], hash: row[1])
         }
         return JournalHead(seq: 0, hash: JournalRecord.genesisHash)
-    }
-
-    /// Seals and inserts one record after the current head, in the caller's transaction.
-    static func insertRecord(_ db: Database, kioskId: String, entry: JournalEntry, time: String) throws -> JournalRecord {
-        let head = try head(db)
-        let seq = head.seq + 1
-        let display = JournalCanonical.object(entry.display)
-        let payload = JournalCanonical.object(entry.payload)
-        let hash = JournalChain.hash(
-            JournalCanonical.compose(
-                seq: seq, time: time, kind: entry.kind.rawValue, kioskId: kioskId, sessionId: entry.sessionId,
-                subjectRef: entry.subjectRef, displayJSON: display, payloadJSON: payload, prevHash: head.hash))
-        let statement = try db.cachedStatement(
-            sql: """
-                INSERT INTO journal (seq, time, kind, kioskId, sessionId, subjectRef, display, payload, prevHash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-        try statement.execute(arguments: [
-            seq, time, entry.kind.rawValue, kioskId, entry.sessionId, entry.subjectRef, display, payload, head.hash, hash,
-        ])
-        return JournalRecord(
-            kioskId: kioskId, seq: seq, time: time, kind: entry.kind, sessionId: entry.sessionId, subjectRef: entry.subjectRef,
-            display: entry.display, payload: entry.payload, prevHash: head.hash, hash: hash)
     }
 
     static func records(_ db: Database, after seq: Int, limit: Int) throws -> [JournalRecord] {
