@@ -65,10 +65,11 @@ extension ScreenRenderer {
             return ScreenBody(title: v.title, lines: [BodyLine(text: heading, style: .emphasis)] + items, hint: t("hint.guide"))
         case .printing(let v): return printing(v, t)
         case .printFailed(let v):
-            var lines: [BodyLine] = [
-                .center(t(v.cancelled ? "printFailed.cancelled" : "printFailed.\(v.kind.rawValue)"), .warning), .blank,
-            ]
-            if let no = v.certificateNo, v.kind == .certificate {
+            let headline = v.mayHavePrinted ? "printFailed.uncertain" : v.cancelled ? "printFailed.cancelled" : "printFailed.\(v.kind.rawValue)"
+            var lines: [BodyLine] = [.center(t(headline), .warning), .blank]
+            if v.mayHavePrinted {
+                lines.append(.center(t("printFailed.checkTray")))
+            } else if let no = v.certificateNo, v.kind == .certificate {
                 lines.append(.center(t("printFailed.counterWithNo", ["no": no])))
             } else {
                 lines.append(.center(t("printFailed.counter")))

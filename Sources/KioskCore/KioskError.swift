@@ -21,6 +21,9 @@ public struct KioskError: Error, Sendable, Equatable, CustomStringConvertible {
         case cupsUnavailable
         /// A printer or queue reported an error.
         case printer
+        /// cupsd took a print job's document and went away before it answered: the paper may
+        /// or may not come out, and nobody can tell which.
+        case printOutcomeUnknown
         /// The hub could not be reached or answered with an error.
         case hubUnavailable
         case hub

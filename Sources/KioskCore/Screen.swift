@@ -286,11 +286,14 @@ public struct PrintFailedView: Sendable, Equatable {
     /// The certificate number for the counter to print it again, when there is one.
     public var certificateNo: String?
     public var cancelled: Bool
+    /// cupsd went away holding the job: the paper may have come out all the same.
+    public var mayHavePrinted: Bool
 
-    public init(kind: PrintRequest.Kind, certificateNo: String?, cancelled: Bool) {
+    public init(kind: PrintRequest.Kind, certificateNo: String?, cancelled: Bool, mayHavePrinted: Bool = false) {
         self.kind = kind
         self.certificateNo = certificateNo
         self.cancelled = cancelled
+        self.mayHavePrinted = mayHavePrinted
     }
 }
 

@@ -97,11 +97,12 @@ extension SessionMachine {
         phase = .printing(run)
     }
 
-    mutating func onPrintFinished(_ id: RequestID, _ status: PrintJobStatus) {
+    /// `uncertain`: the job may have printed (cupsd went away holding it), journalled as such.
+    mutating func onPrintFinished(_ id: RequestID, _ status: PrintJobStatus, uncertain: Bool = false) {
         guard case .print(let kind, let sessionId, let staffRef)? = take(id) else { return }
+        let state = uncertain ? Self.uncertainPrintState : status.state.rawValue
         var payload: [String: JournalValue] = [
-            "kind": .string(kind.rawValue), "requestId": .string(id.rawValue), "jobId": .int(status.jobId),
-            "state": .string(status.state.rawValue),
+            "kind": .string(kind.rawValue), "requestId": .string(id.rawValue), "jobId": .int(status.jobId), "state": .string(state),
         ]
         // Pages count for what came out of the printer only (metrics: pages printed).
         if status.state == .completed, let pages = status.pages { payload["pages"] = .int(pages) }
@@ -127,18 +128,23 @@ extension SessionMachine {
             // The certificate is out; only its receipt failed. Not worth a trip to the counter.
             finishService(run.service, outcome: "\(run.outcome)-without-receipt", rate: true)
         } else {
-            journal(
-                .serviceOutcome,
-                payload: ["service": .string(run.service.rawValue), "outcome": .string("print-\(status.state.rawValue)")])
+            journal(.serviceOutcome, payload: ["service": .string(run.service.rawValue), "outcome": .string("print-\(state)")])
             phase = .printFailed(
                 PrintFailedView(
-                    kind: run.current.kind, certificateNo: session?.certificate?.certificateNo, cancelled: status.state == .cancelled))
+                    kind: run.current.kind, certificateNo: session?.certificate?.certificateNo, cancelled: status.state == .cancelled,
+                    mayHavePrinted: uncertain))
             lastInput = now.uptime
         }
     }
 
     mutating func onPrintFailed(_ id: RequestID, _ failure: SessionFailure) {
-        // Refused before or while sending: the same as an aborted job, with no job id.
-        onPrintFinished(id, PrintJobStatus(jobId: 0, state: .aborted, reasons: [failure.code]))
+        // Refused before or while sending: the same as an aborted job, with no job id; unless
+        // cupsd went away holding it, when nobody can say whether the paper came out.
+        onPrintFinished(
+            id, PrintJobStatus(jobId: 0, state: .aborted, reasons: [failure.code]),
+            uncertain: failure.code == KioskError.Code.printOutcomeUnknown.rawValue)
     }
+
+    /// The journal's print state when the kiosk cannot know whether the paper came out.
+    public static let uncertainPrintState = "unknown"
 }

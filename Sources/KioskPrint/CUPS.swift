@@ -64,7 +64,10 @@ final class CUPSConnection {
         let response = cupsDoFileRequest(http, request.take(), resource, path)
         let status = cupsLastError()
         let message = cupsLastErrorString().map { String(cString: $0) } ?? "unknown error"
-        guard let response else { throw KioskError(.cupsUnavailable, "cupsd did not answer the print request: \(message)") }
+        // The request went out whole or in part; cupsd may have queued it before it went away.
+        guard let response else {
+            throw KioskError(.printOutcomeUnknown, "cupsd did not answer the print request, which it may have taken: \(message)")
+        }
         let result = IPPResponse(response)
         guard status.rawValue < 0x0100 else { throw KioskError(.printer, "cupsd refused the job: \(message)") }
         return result

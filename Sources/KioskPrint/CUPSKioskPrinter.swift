@@ -105,10 +105,35 @@ public actor CUPSKioskPrinter: KioskPrinter {
                 documentSHA256: CUPSConnection.sha256Hex(submission.pdf), pages: submission.pages,
                 createdAt: Date.now.formatted(.iso8601), safeToRetry: submission.safeToRetry)
             try await log.recordRequest(request)
-            let job = try await backend.printJob(name: submission.jobName, media: media, pdf: submission.pdf)
+            let job = try await send(submission, media: media)
             try await log.attachJob(requestId: submission.requestId, printer: queue, jobId: job.jobId)
             return job
         }
+    }
+
+    /// Sends the job. cupsd may take the document and go away before it answers (killed,
+    /// restarted): the job is then looked for by its name once cupsd answers again, and followed
+    /// if it is there. If cupsd has no such job, its record may have gone with it while a backend
+    /// that outlived it still printed the paper: the outcome stays unknown, and is said so.
+    private func send(_ submission: PrintSubmission, media: String?) async throws -> PrintJobStatus {
+        let unanswered: KioskError
+        do {
+            return try await backend.printJob(name: submission.jobName, media: media, pdf: submission.pdf)
+        } catch let error as KioskError where error.code == .printOutcomeUnknown {
+            unanswered = error
+        }
+        let deadline = ContinuousClock.now + cupsOutageGrace
+        while ContinuousClock.now < deadline {
+            guard let found = try? await backend.jobs(named: submission.jobName) else {
+                try await Task.sleep(for: jobPollInterval)
+                continue
+            }
+            if let job = found.last { return job }
+            try await log.finish(requestId: submission.requestId, outcome: .missing)
+            throw unanswered.adding(context: "cupsd, back, has no job named \(submission.jobName)")
+        }
+        // Still no answer: the request stays open for the reconciliation at the next start.
+        throw unanswered
     }
 
     public nonisolated func follow(jobId: Int, requestId: String) -> AsyncThrowingStream<PrintJobProgress, any Error> {

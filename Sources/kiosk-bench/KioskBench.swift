@@ -10,7 +10,7 @@ struct KioskBenchCommand: AsyncParsableCommand {
         abstract: "Benchmarks against same-run baselines (see scripts/bench).",
         subcommands: [
             CardBench.self, HubBench.self, PrintBench.self, JournalBench.self, JournalAppendChild.self, FlowBench.self, ConfigBench.self,
-            FleetBench.self, FaceBench.self,
+            FleetBench.self, FaceBench.self, SoakBench.self,
         ])
 }
 

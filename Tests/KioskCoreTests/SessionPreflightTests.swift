@@ -102,6 +102,23 @@ import Testing
         #expect(h.content == .rating(.participationCertificate))
     }
 
+    /// cupsd went away holding the job: the citizen is told the paper may have come out and to
+    /// look before going to the counter, and the journal says the outcome is unknown, not that
+    /// the print was aborted.
+    @Test func aPrintCupsdWentAwayWithIsJournalledUnknownAndTheCitizenToldToLook() {
+        var h = SessionHarness()
+        let job = Self.certificatePrinting(&h)
+        h.send(.actionFailed(job.id, .kiosk(KioskError(.printOutcomeUnknown, "cupsd did not answer the print request"))))
+        #expect(
+            h.content
+                == .printFailed(PrintFailedView(kind: .certificate, certificateNo: "CERT-2026-000123", cancelled: false, mayHavePrinted: true)))
+        let printed = h.log.compactMap { action -> JournalEntry? in
+            if case .journal(let entry) = action, entry.kind == .print { return entry }
+            return nil
+        }
+        #expect(printed.last?.payload["state"] == .string("unknown"))
+    }
+
     /// Paper runs out and the citizen walks away: after the idle time and the prompt the job is
     /// cancelled, so refilled paper cannot print their certificate for the next citizen; a
     /// cancel that cupsd did not carry out is asked for again after each prompt period.

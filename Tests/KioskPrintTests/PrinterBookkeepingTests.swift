@@ -17,9 +17,13 @@ actor FakeQueue: PrintQueueBackend {
     var unanswered = 0
     /// States a followed job goes through, one per poll.
     var script: [Int: [PrintJobState]] = [:]
+    /// The next Print-Job's answer is lost as cupsd goes away; `true`: it had queued the job.
+    var losesAnswer: Bool?
     let log: InMemoryPrintRequestLog
 
     init(log: InMemoryPrintRequestLog) { self.log = log }
+
+    func loseNextAnswer(taken: Bool) { losesAnswer = taken }
 
     func set(_ condition: PrinterCondition) { self.condition = condition }
     func add(job id: Int, name: String, state: PrintJobState) {
@@ -38,6 +42,14 @@ actor FakeQueue: PrintQueueBackend {
         if await log.requests[requestId] == nil { sentWhileUnrecorded = true }
         nextId += 1
         let status = PrintJobStatus(jobId: nextId, state: .pending, reasons: [], media: media)
+        if let taken = losesAnswer {
+            losesAnswer = nil
+            if taken {
+                jobs[nextId] = status
+                names[nextId] = name
+            }
+            throw KioskError(.printOutcomeUnknown, "cupsd did not answer the print request, which it may have taken")
+        }
         jobs[nextId] = status
         names[nextId] = name
         return status
@@ -54,7 +66,11 @@ actor FakeQueue: PrintQueueBackend {
         return jobs[id]
     }
     func jobs(named name: String) async throws -> [PrintJobStatus] {
-        jobs.values.filter { names[$0.jobId] == name }.sorted { $0.jobId < $1.jobId }
+        if unanswered != 0 {
+            if unanswered > 0 { unanswered -= 1 }
+            throw KioskError(.cupsUnavailable, "IPP request to cupsd failed: connection refused")
+        }
+        return jobs.values.filter { names[$0.jobId] == name }.sorted { $0.jobId < $1.jobId }
     }
     func cancel(_ id: Int) async throws {
         cancelled.append(id)
@@ -131,6 +147,30 @@ actor FakeQueue: PrintQueueBackend {
             ($0 as? KioskError)?.code == .cupsUnavailable
         }
         #expect(try await log.openRequests().map(\.id) == ["r6"])
+    }
+
+    /// cupsd took the job and went away before it answered: once it is back the job is found
+    /// by its name and followed like any other.
+    @Test func aJobCupsdTookWithoutAnsweringIsFoundByItsNameAndFollowed() async throws {
+        await queue.loseNextAnswer(taken: true)
+        await queue.leaveUnanswered(2)
+        let job = try await printer.submit(Self.submission("r7"))
+        #expect(await log.requests["r7"]?.jobId == job.jobId)
+        await queue.play(job.jobId, [.completed])
+        let final = try await printer.waitForCompletion(jobId: job.jobId, requestId: "r7")
+        #expect(final.state == .completed)
+        #expect(await log.outcomes["r7"] == .completed)
+    }
+
+    /// cupsd back with no record of the job: a backend that outlived cupsd may still have
+    /// printed it, so the outcome is unknown (never "aborted"), and the request is closed as
+    /// missing rather than reprinted.
+    @Test func aJobCupsdHasNoRecordOfAfterGoingAwayHasAnUnknownOutcome() async throws {
+        await queue.loseNextAnswer(taken: false)
+        await #expect { try await printer.submit(Self.submission("r8")) } throws: {
+            ($0 as? KioskError)?.code == .printOutcomeUnknown
+        }
+        #expect(await log.outcomes["r8"] == .missing)
     }
 
     @Test func aJobHeldByAnEmptyRollSaysSoAndCanBeCancelled() async throws {
