@@ -126,7 +126,12 @@ let package = Package(
             name: "KioskScanner", dependencies: ["KioskCore", "CSystemShims", .product(name: "Logging", package: "swift-log")],
             exclude: ["README.md"], swiftSettings: strict),
         // The parsers that meet outside bytes, as fuzz targets (scripts/fuzz) and replayed inputs.
-        .target(name: "KioskFuzzTargets", dependencies: ["KioskCore", "KioskCard", "KioskConsole"], swiftSettings: strict),
+        .target(
+            name: "KioskFuzzTargets",
+            dependencies: [
+                "KioskCore", "KioskCard", "KioskConsole", "KioskConfig", "KioskControl",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ], swiftSettings: strict),
         .executableTarget(name: "kiosk-fuzz", dependencies: ["KioskFuzzTargets"], swiftSettings: strict),
         // The voice: espeak-ng and aplay as child processes.
         .target(

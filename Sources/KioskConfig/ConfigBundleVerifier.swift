@@ -8,8 +8,28 @@ import KioskCore
 /// envelope before the signature holds. Then each file's sha256, safe paths, expiry,
 /// anti-rollback, targeting, and last the contents.
 public enum ConfigBundleVerifier {
+    /// Trusts the `*.pub` keys of `trustDirectory` (`bundles.trustDirectory`), read only once the
+    /// envelope names a key.
     public static func verify(
         _ data: Data, trustDirectory: String, kioskId: String, groups: [String], highWaterMark: Int, now: Date = .now
+    ) throws(ConfigBundleRefusal) -> VerifiedConfigBundle {
+        try verify(
+            data, trustedKey: { BundleSigningKeys.trusted(directory: trustDirectory)[$0] }, kioskId: kioskId, groups: groups,
+            highWaterMark: highWaterMark, now: now)
+    }
+
+    /// Trusts `trustedKeys` (by keyId) rather than a folder, so a caller that holds its keys (the
+    /// bundle fuzz target) verifies without touching the disk.
+    public static func verify(
+        _ data: Data, trustedKeys: [String: Curve25519.Signing.PublicKey], kioskId: String, groups: [String], highWaterMark: Int,
+        now: Date = .now
+    ) throws(ConfigBundleRefusal) -> VerifiedConfigBundle {
+        try verify(data, trustedKey: { trustedKeys[$0] }, kioskId: kioskId, groups: groups, highWaterMark: highWaterMark, now: now)
+    }
+
+    private static func verify(
+        _ data: Data, trustedKey: (String) -> Curve25519.Signing.PublicKey?, kioskId: String, groups: [String], highWaterMark: Int,
+        now: Date
     ) throws(ConfigBundleRefusal) -> VerifiedConfigBundle {
         guard data.count <= ConfigBundle.maximumSize else {
             throw .malformed("\(data.count) bytes, more than the \(ConfigBundle.maximumSize >> 20) MB a bundle may have")
@@ -27,7 +47,7 @@ public enum ConfigBundleVerifier {
         guard let keyId = envelope.keyId, !keyId.isEmpty, let signatureText = envelope.signature, !signatureText.isEmpty else {
             throw .unsigned
         }
-        guard let key = BundleSigningKeys.trusted(directory: trustDirectory)[keyId] else { throw .untrustedKey(keyId: keyId) }
+        guard let key = trustedKey(keyId) else { throw .untrustedKey(keyId: keyId) }
         guard let signature = Data(base64Encoded: signatureText), key.isValidSignature(signature, for: manifestBytes) else {
             throw .badSignature
         }

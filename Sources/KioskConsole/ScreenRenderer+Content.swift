@@ -65,7 +65,8 @@ extension ScreenRenderer {
             return ScreenBody(title: v.title, lines: [BodyLine(text: heading, style: .emphasis)] + items, hint: t("hint.guide"))
         case .printing(let v): return printing(v, t)
         case .printFailed(let v):
-            let headline = v.mayHavePrinted ? "printFailed.uncertain" : v.cancelled ? "printFailed.cancelled" : "printFailed.\(v.kind.rawValue)"
+            let headline =
+                v.mayHavePrinted ? "printFailed.uncertain" : v.cancelled ? "printFailed.cancelled" : "printFailed.\(v.kind.rawValue)"
             var lines: [BodyLine] = [.center(t(headline), .warning), .blank]
             if v.mayHavePrinted {
                 lines.append(.center(t("printFailed.checkTray")))

@@ -10,6 +10,9 @@ public final class ConfigDesk: Sendable {
         case rollback(uid: UInt32?, reply: @Sendable (ConfigOutcome) -> Void)
         /// A front's service group ended without being asked to: the daemon must stop.
         case generationEnded(String)
+        /// A front out of service for a passing reason (the store's disk nearly full) can serve
+        /// again: the supervisor starts a front of the running configuration in its place.
+        case restartFront(String)
     }
 
     public let requests: AsyncStream<Request>
@@ -39,6 +42,8 @@ public final class ConfigDesk: Sendable {
 
     public func generationEnded(_ why: String) { continuation.yield(.generationEnded(why)) }
 
+    public func restartFront(_ why: String) { continuation.yield(.restartFront(why)) }
+
     /// No more requests: the ones still queued are answered "stopping" by the supervisor.
     public func close() { continuation.finish() }
 }
@@ -48,7 +53,7 @@ extension ConfigDesk.Request {
     public func decline(_ reason: String) {
         switch self {
         case .apply(_, _, _, let reply), .rollback(_, let reply): reply(ConfigOutcome(.refused, reason: reason, retryLater: true))
-        case .generationEnded: break
+        case .generationEnded, .restartFront: break
         }
     }
 }

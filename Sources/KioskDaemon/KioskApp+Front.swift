@@ -40,7 +40,7 @@ extension KioskApp {
             logger.critical("out of service: \(reason)")
             return outOfServiceFront(reason, configuration: configuration, options: options, logger: logger)
         }
-        let services: [ServiceGroupConfiguration.ServiceConfiguration]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration]
         var outOfService: KioskError?
         do {
             services = try citizenServices(
@@ -58,6 +58,7 @@ extension KioskApp {
                         configuration: configuration, hub: hub, store: store, control: control, monitor: nil, outOfService: true,
                         logger: logger)),
             ]
+            if reason.code == .store { services.append(.init(service: StoreRecoveryWatch(store: store, desk: desk))) }
         }
         return KioskFront(
             configuration: configuration, group: ServiceGroup(configuration: .init(services: services, logger: logger)), hub: hub,

@@ -44,9 +44,11 @@ final class KioskFront: Sendable {
 
     /// Why the kiosk is not healthy with this front, or nil. The hub must answer when this
     /// configuration changed how the kiosk reaches it; a hub that was already down is not the
-    /// new configuration's fault.
+    /// new configuration's fault. Nor is the store's disk: the front out of service for it
+    /// serves again by itself once there is room (`StoreRecoveryWatch`), and rolling the bundle
+    /// back for it would spend its version for nothing.
     func healthProblem(comparedWith previous: KioskConfiguration) async -> String? {
-        if let outOfService { return "the kiosk would be out of service: \(outOfService)" }
+        if let outOfService, outOfService.code != .store { return "the kiosk would be out of service: \(outOfService)" }
         guard configuration.hub != previous.hub, let hub else { return nil }
         var last = ""
         for attempt in 1...3 {

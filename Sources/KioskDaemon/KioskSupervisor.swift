@@ -67,6 +67,9 @@ struct KioskSupervisor<Store: RecordStore>: Service {
                     let outcome = await transaction.rollback(uid: uid, running: &running)
                     await control.setConfig(running.status, configuration: running.configuration)
                     reply(outcome)
+                case .restartFront(let why):
+                    logger.notice("the kiosk serves again: \(why)")
+                    await slot.swap(to: running.configuration)
                 case .generationEnded(let why):
                     failure = why
                     desk.close()

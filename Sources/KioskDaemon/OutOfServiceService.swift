@@ -4,7 +4,8 @@ import ServiceLifecycle
 
 /// What the screen says when the kiosk must not serve citizens (a damaged or newer store, a
 /// disk nearly full, a configuration that does not load): a plain notice for the citizen and the
-/// reason for the technician, until the daemon is stopped. Nothing is written anywhere. Without
+/// reason for the technician, until the daemon is stopped (or, for the store's disk, until
+/// there is room again: `StoreRecoveryWatch` has the front replaced). Nothing is written anywhere. Without
 /// a terminal (the tty cannot be opened) the reason goes to the log alone. Either way systemd
 /// hears READY=1 and the watchdog is fed: a kiosk out of service stays up for its technician.
 struct OutOfServiceService: Service {

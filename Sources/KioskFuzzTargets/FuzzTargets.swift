@@ -21,6 +21,9 @@ public enum FuzzTargets {
         "printer-reasons": printerReasons,
         "catalog": catalog,
         "keymap": keymap,
+        "site-yaml": siteYAML,
+        "bundle": bundle,
+        "control-request": controlRequest,
     ]
 
     /// The QR scanner's serial bytes (ScanLineDecoder), fed in pieces the input's first byte chooses.

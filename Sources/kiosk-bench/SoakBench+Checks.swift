@@ -120,7 +120,8 @@ extension SoakRig {
         checks.printedTwice = papers.values.reduce(0) { $0 + max(0, $1 - 1) }
         checks.journalledNotPrinted = completed.keys.filter { papers[$0] == nil }.count
         checks.printedAfterTheSessionEnded = papers.keys.filter { cancelled.contains($0) && completed[$0] == nil }.count
-        checks.printedNotJournalled = papers.keys.filter { completed[$0] == nil && !cancelled.contains($0) && !uncertain.contains($0) }
+        checks.printedNotJournalled =
+            papers.keys.filter { completed[$0] == nil && !cancelled.contains($0) && !uncertain.contains($0) }
             .count
         checks.printsUncertain = uncertain.count
         checks.printsUncertainOnPaper = uncertain.filter { papers[$0] != nil }.count

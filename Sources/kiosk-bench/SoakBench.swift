@@ -16,14 +16,17 @@ struct SoakBench: AsyncParsableCommand {
     @Option(help: "Citizen sessions to run.") var sessions = 200
     @Option(help: "Seed of the fault draw (the same seed, the same sessions and faults).") var seed: UInt64 = 1
     @Option(help: "Share of sessions that meet a fault (0…1).") var faultRate = 0.5
-    @Option(help: "Folder with the release kioskd, kioskctl, kiosk-render, kiosk-hub-sim and virtual-ssc.") var bin: String
+    @Option(help: "Folder with the release kiosk-hub-sim and virtual-ssc (and kioskd, kiosk-render, kiosk-camera unless --kiosk-bin).")
+    var bin: String
+    @Option(help: "Folder with the kioskd to soak, its kiosk-render and kiosk-camera beside it (default: --bin): the package's build.")
+    var kioskBin: String?
     @Option(help: "Port of the soak's own reference hub.") var hubPort = 8491
     @Option(help: "Folder for the kiosk's store, configuration and log.") var dir: String?
     @Option(help: "Only sessions whose summary contains this (\"pcscd\", \"paper-out\"…): to repeat one kind of fault.")
     var only: String?
 
     func run() async throws {
-        let rig = try await SoakRig.start(bin: bin, hubPort: hubPort, dir: dir, seed: seed)
+        let rig = try await SoakRig.start(bin: bin, kioskBin: kioskBin ?? bin, hubPort: hubPort, dir: dir, seed: seed)
         defer { rig.stop() }
         var random = SplitMix64(seed: seed)
         var tally = SoakTally()

@@ -34,7 +34,7 @@ final class SoakRig: @unchecked Sendable {
         self.jobsBefore = jobsBefore
     }
 
-    static func start(bin: String, hubPort: Int, dir: String?, seed: UInt64) async throws -> SoakRig {
+    static func start(bin: String, kioskBin: String, hubPort: Int, dir: String?, seed: UInt64) async throws -> SoakRig {
         let folder = URL(fileURLWithPath: dir ?? FileManager.default.temporaryDirectory.path).appendingPathComponent("kiosk-soak-\(seed)")
         try? FileManager.default.removeItem(at: folder)
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("trust"), withIntermediateDirectories: true)
@@ -47,7 +47,8 @@ final class SoakRig: @unchecked Sendable {
         try hub.run()
         var up = false
         for _ in 0..<100 where !up {
-            up = (try? await BenchTerminal.run(["/usr/bin/curl", "-sf", "http://127.0.0.1:\(hubPort)/sim/scenario"]))?.contains("{") == true
+            up =
+                (try? await BenchTerminal.run(["/usr/bin/curl", "-sf", "http://127.0.0.1:\(hubPort)/sim/scenario"]))?.contains("{") == true
             if !up { try await Task.sleep(for: .milliseconds(100)) }
         }
         // Another hub on that port would answer for ours (and hold another kiosk's journal).
@@ -88,7 +89,8 @@ final class SoakRig: @unchecked Sendable {
         var before: [String: Set<String>] = [:]
         for printer in printers { before[printer] = keptJobs(printer) }
         let terminal = try await BenchTerminal.start([
-            "/bin/sh", "-c", "while :; do \"$0\" \"$@\" 2>>\"\(folder.path)/kioskd.log\"; sleep 0.3; done", "\(bin)/kioskd", "--config", config,
+            "/bin/sh", "-c", "while :; do \"$0\" \"$@\" 2>>\"\(folder.path)/kioskd.log\"; sleep 0.3; done", "\(kioskBin)/kioskd",
+            "--config", config,
         ])
         return SoakRig(bin: bin, hubPort: hubPort, folder: folder, terminal: terminal, hub: hub, jobsBefore: before)
     }
@@ -154,7 +156,8 @@ final class SoakRig: @unchecked Sendable {
     /// systemd would after a crash. A daemon the rigs did not start is left alone.
     func restart(_ daemon: String) async throws {
         let pidFile = "\(Self.rigsFolder)/\(daemon).pid"
-        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
         else { return }
         kill(pid, SIGKILL)
         for _ in 0..<100 where Self.isRunning(pid) { try await Task.sleep(for: .milliseconds(50)) }

@@ -111,7 +111,8 @@ import Testing
         h.send(.actionFailed(job.id, .kiosk(KioskError(.printOutcomeUnknown, "cupsd did not answer the print request"))))
         #expect(
             h.content
-                == .printFailed(PrintFailedView(kind: .certificate, certificateNo: "CERT-2026-000123", cancelled: false, mayHavePrinted: true)))
+                == .printFailed(
+                    PrintFailedView(kind: .certificate, certificateNo: "CERT-2026-000123", cancelled: false, mayHavePrinted: true)))
         let printed = h.log.compactMap { action -> JournalEntry? in
             if case .journal(let entry) = action, entry.kind == .print { return entry }
             return nil
