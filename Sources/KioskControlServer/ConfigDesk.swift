@@ -10,8 +10,9 @@ public final class ConfigDesk: Sendable {
         case rollback(uid: UInt32?, reply: @Sendable (ConfigOutcome) -> Void)
         /// A front's service group ended without being asked to: the daemon must stop.
         case generationEnded(String)
-        /// A front out of service for a passing reason (the store's disk nearly full) can serve
-        /// again: the supervisor starts a front of the running configuration in its place.
+        /// The store's disk crossed its floor, one way or the other: a serving front must stop
+        /// taking citizens, or one out of service for the disk can serve again. The supervisor
+        /// starts a front of the running configuration in its place, between citizens.
         case restartFront(String)
     }
 

@@ -17,6 +17,11 @@ struct DeviceMonitorService: Service {
     let rendererPresent: Bool
     var interval: Duration = .seconds(5)
     let logger: Logger
+    /// Called when the store's disk is under its floor: new sessions must stop, so the
+    /// supervisor replaces this front (between citizens) with one out of service for the disk.
+    /// Asked again every `storeFullRepeat` polls while it lasts, in case a citizen held it off.
+    var onStoreFull: (@Sendable (String) -> Void)? = nil
+    var storeFullRepeat = 12
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
@@ -31,8 +36,15 @@ struct DeviceMonitorService: Service {
                 }
                 group.addTask {
                     await monitor.observe(.renderer, rendererPresent ? .ok : .failed, reasons: rendererPresent ? [] : ["missing"])
+                    var fullPolls = 0
                     while !Task.isCancelled {
-                        await pollOnce()
+                        let health = await pollOnce()
+                        if health.canStartSessions {
+                            fullPolls = 0
+                        } else {
+                            if fullPolls % storeFullRepeat == 0 { onStoreFull?(health.reason ?? "the store's disk is nearly full") }
+                            fullPolls += 1
+                        }
                         do { try await Task.sleep(for: interval) } catch { return }
                     }
                 }
@@ -40,8 +52,9 @@ struct DeviceMonitorService: Service {
         }
     }
 
-    /// One round of the polled devices.
-    func pollOnce() async {
+    /// One round of the polled devices; the store's health is returned for the caller to act on.
+    @discardableResult
+    func pollOnce() async -> StoreHealth {
         await pollReaders()
         let health = store.health()
         if !health.canStartSessions {
@@ -62,6 +75,7 @@ struct DeviceMonitorService: Service {
             let present = FileManager.default.fileExists(atPath: configuration.camera.folder, isDirectory: &isFolder) && isFolder.boolValue
             await monitor.observe(.camera, present ? .ok : .failed, reasons: present ? [] : ["gone"])
         }
+        return health
     }
 
     private func pollReaders() async {

@@ -116,7 +116,8 @@ extension KioskApp {
             .init(
                 service: DeviceMonitorService(
                     configuration: configuration, monitor: monitor, printers: environment.printers, readers: PCSCReaderDirectory(),
-                    store: store, rendererPresent: rendererPresent, logger: logger)),
+                    store: store, rendererPresent: rendererPresent, logger: logger,
+                    onStoreFull: { desk.restartFront("new sessions stop: \($0)") })),
             .init(
                 service: HeartbeatService(
                     configuration: configuration, hub: hub, store: store, control: control, monitor: monitor, logger: logger)),

@@ -68,7 +68,12 @@ struct KioskSupervisor<Store: RecordStore>: Service {
                     await control.setConfig(running.status, configuration: running.configuration)
                     reply(outcome)
                 case .restartFront(let why):
-                    logger.notice("the kiosk serves again: \(why)")
+                    // Between citizens, like a bundle: the one at the kiosk finishes first.
+                    if let busy = await slot.waitForPause() {
+                        logger.warning("the front is not started anew (\(why)): \(busy)")
+                        continue
+                    }
+                    logger.notice("the front is started anew: \(why)")
                     await slot.swap(to: running.configuration)
                 case .generationEnded(let why):
                     failure = why

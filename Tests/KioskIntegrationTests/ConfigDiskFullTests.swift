@@ -3,10 +3,11 @@ import Foundation
 import KioskConfig
 import Testing
 
-/// The disk under the store and the applied bundles fills up while bundles arrive: a 64 MB tmpfs
-/// (above the store's 50 MB floor when empty) in a mount namespace of the test's own, with a
-/// headless kioskd on it. A bundle that meets the full disk is refused with the disk's reason,
-/// to be asked for again, and the version that ran stays current. With 1 MB free (under the
+/// The disk under the store and the applied bundles fills up under a running kiosk while bundles
+/// arrive: a 64 MB tmpfs (above the store's 50 MB floor when empty) in a mount namespace of the
+/// test's own, with a headless kioskd on it. The serving front makes way for one out of service
+/// for the disk. A bundle that meets the full disk is refused with the disk's reason, to be
+/// asked for again, and the version that ran stays current. With 1 MB free (still under the
 /// floor) the bundle applies: the kiosk is out of service for its disk, not for the bundle, so
 /// nothing is rolled back. Once there is room again the kiosk serves by itself, without a
 /// restart, and the journal verifies.
@@ -71,6 +72,8 @@ import Testing
             '\(kioskctl)' config apply '\(v1)' --socket '\(socket)' >/dev/null; echo "first-exit=$?"
             dd if=/dev/zero of='\(small)/spare' bs=64k count=16 2>/dev/null
             dd if=/dev/zero of='\(small)/fill' bs=64k 2>/dev/null
+            i=0; while ! grep -q 'started anew: new sessions stop' '\(folder.path)/kioskd.log' && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
+            grep -q 'started anew: new sessions stop' '\(folder.path)/kioskd.log' && echo "sessions-stopped"
             echo "full-apply:"; '\(kioskctl)' config apply '\(v2)' --socket '\(socket)'; echo "full-exit=$?"
             echo "full-status: $(\(status))"
             echo "full-current: $(readlink '\(small)/bundles/current')"
@@ -80,8 +83,8 @@ import Testing
             echo "low-current: $(readlink '\(small)/bundles/current')"
             grep -q 'out of service: the disk is nearly full' '\(folder.path)/kioskd.log' && echo "out-of-service-for-disk"
             rm -f '\(small)/fill'
-            i=0; while ! grep -q 'the kiosk serves again' '\(folder.path)/kioskd.log' && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
-            grep -q 'the kiosk serves again' '\(folder.path)/kioskd.log' && echo "serves-again"
+            i=0; while ! grep -q 'disk has room again' '\(folder.path)/kioskd.log' && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+            grep -q 'disk has room again' '\(folder.path)/kioskd.log' && echo "serves-again"
             kill -TERM $pid; wait $pid
             '\(kioskctl)' journal verify --db '\(db)' >/dev/null; echo "verify=$?"
             echo "journal:"; '\(kioskctl)' journal tail -n 100 --json --db '\(db)'
@@ -90,6 +93,7 @@ import Testing
         let text = out.stdout + out.stderr
         let log = (try? String(contentsOfFile: folder.appendingPathComponent("kioskd.log").path, encoding: .utf8)) ?? ""
         #expect(text.contains("first-exit=0"), "the first bundle applied while there was room: \(text)\n\(log)")
+        #expect(text.contains("sessions-stopped"), "the serving front made way for one out of service: \(log)")
         #expect(text.contains("full-exit=1"), "the bundle that met the full disk was refused: \(text)")
         #expect(text.contains("No space left") || text.contains("out of space"), "with the disk's own reason: \(text)")
         #expect(text.contains("full-current: v1") && text.contains("\"version\":1") && text.contains("alive-after-full"), "\(text)")
