@@ -68,6 +68,7 @@ extension JournalEntry {
             case .completed: PrintJobState.completed.rawValue
             case .aborted: PrintJobState.aborted.rawValue
             case .cancelled, .cancelledAtStart: PrintJobState.cancelled.rawValue
+            case .cancelledWhilePrinting: SessionMachine.uncertainPrintState
             case .missing: "missing"
             case .stillInQueue: PrintJobState.processing.rawValue
             }

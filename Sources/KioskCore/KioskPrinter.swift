@@ -125,9 +125,12 @@ public struct PrintReconciliation: Sendable, Equatable {
         case aborted, cancelled
         /// CUPS has no record: closed as missing and reported.
         case missing
-        /// Still queued, held or printing when the kiosk started: its citizen is gone, so it was
-        /// cancelled (a certificate held for paper must not come out for the next citizen).
+        /// Still queued or held when the kiosk started: its citizen is gone, so it was cancelled
+        /// (a certificate held for paper must not come out for the next citizen).
         case cancelledAtStart = "cancelled-at-start"
+        /// Printing (or stopped mid-job) when the kiosk started: cancelled like a queued one, but
+        /// its pages may be out already, whole or in part, so its outcome is unknown.
+        case cancelledWhilePrinting = "cancelled-while-printing"
     }
 
     public var request: PrintRequest

@@ -172,8 +172,10 @@ public actor CUPSKioskPrinter: KioskPrinter {
                 continue
             }
             guard let job = answer else {
+                // cupsd restarted after a SIGKILL forgets jobs it had not yet saved, while the
+                // printer may have had the document already: not a failure, an unknown outcome.
                 try await log.finish(requestId: requestId, outcome: .missing)
-                throw KioskError(.printer, "CUPS has no record of job \(jobId) on \(queue)")
+                throw KioskError(.printOutcomeUnknown, "CUPS has no record of job \(jobId) on \(queue) any more: it may have printed")
             }
             // The printer is asked every fourth round while the job moves, every round while it
             // is held, so a fixed fault shows within a round.
@@ -267,7 +269,12 @@ public actor CUPSKioskPrinter: KioskPrinter {
                     jobId: job.jobId, shouldReprint: false)
             }
             try await log.finish(requestId: request.id, outcome: .cancelled)
-            return PrintReconciliation(request: request, finding: .cancelledAtStart, jobId: job.jobId, shouldReprint: false)
+            // A job the printer holds (no paper, a jam, the door) has put nothing out; one it was
+            // printing may be on paper already, whole or in part.
+            let printing = job.state == .processing || job.state == .stopped
+            let begun = printing ? await status().condition.canPrint : false
+            return PrintReconciliation(
+                request: request, finding: begun ? .cancelledWhilePrinting : .cancelledAtStart, jobId: job.jobId, shouldReprint: false)
         }
         try await log.finish(requestId: request.id, outcome: Self.outcome(job.state))
         return PrintReconciliation(

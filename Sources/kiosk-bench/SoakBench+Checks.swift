@@ -49,7 +49,7 @@ struct SoakChecks {
         print("| papers at the printers not journalled completed | \(printedNotJournalled) | 0 |")
         print("| papers printed twice | \(printedTwice) | 0 |")
         print("| papers for a print cancelled with its session | \(printedAfterTheSessionEnded) | 0 |")
-        print("| prints journalled unknown (cupsd went away holding them), told to the citizen | \(printsUncertain) | – |")
+        print("| prints journalled unknown or missing (cupsd lost them; cancelled mid-print at a start) | \(printsUncertain) | – |")
         print("| … of which on paper | \(printsUncertainOnPaper) | – |")
     }
 }
@@ -111,7 +111,9 @@ extension SoakRig {
             switch record.payload["state"] {
             case .string("completed"): completed[id, default: 0] += 1
             case .string("cancelled"): cancelled.insert(id)
-            case .string(SessionMachine.uncertainPrintState): uncertain.insert(id)
+            // Unknown: the kiosk says it cannot tell whether it printed; missing: cupsd had no
+            // record of it at the next start. Either may be on paper; neither may be twice.
+            case .string(SessionMachine.uncertainPrintState), .string("missing"): uncertain.insert(id)
             default: break
             }
         }

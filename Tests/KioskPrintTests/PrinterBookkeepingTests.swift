@@ -31,6 +31,11 @@ actor FakeQueue: PrintQueueBackend {
         names[id] = name
     }
     func play(_ id: Int, _ states: [PrintJobState]) { script[id] = states }
+    /// cupsd restarted after a SIGKILL and lost the job's record.
+    func forget(_ id: Int) {
+        jobs[id] = nil
+        names[id] = nil
+    }
     func leaveUnanswered(_ count: Int) { unanswered = count }
 
     func snapshot() async -> PrinterSnapshot {
@@ -173,6 +178,18 @@ actor FakeQueue: PrintQueueBackend {
         #expect(await log.outcomes["r8"] == .missing)
     }
 
+    /// A job being followed that cupsd no longer knows (restarted after a SIGKILL, before it
+    /// saved the job) may have reached the printer already: its outcome is unknown, not aborted.
+    @Test func aFollowedJobCupsdForgetsHasAnUnknownOutcome() async throws {
+        let job = try await printer.submit(Self.submission("r9"))
+        await queue.play(job.jobId, [.processing])
+        var stream = printer.follow(jobId: job.jobId, requestId: "r9").makeAsyncIterator()
+        _ = try await stream.next()
+        await queue.forget(job.jobId)
+        await #expect { while try await stream.next() != nil {} } throws: { ($0 as? KioskError)?.code == .printOutcomeUnknown }
+        #expect(await log.outcomes["r9"] == .missing)
+    }
+
     @Test func aJobHeldByAnEmptyRollSaysSoAndCanBeCancelled() async throws {
         let job = try await printer.submit(Self.submission("r4"))
         await queue.play(job.jobId, Array(repeating: .processing, count: 1000))
@@ -243,6 +260,22 @@ actor FakeQueue: PrintQueueBackend {
     /// At kioskd's start no citizen waits for any job: one still queued or held is cancelled at
     /// CUPS and closed, the finished ones are closed by what they became.
     @Test func atStartAnUnfinishedJobIsCancelled() async throws {
+        let heldForPaper = try await reconcileProcessingCertificate(printer: .paperOut)
+        #expect(heldForPaper.finding == .cancelledAtStart)
+        let entry = JournalEntry.printReconciled(heldForPaper)
+        #expect(entry.payload["state"] == .string("cancelled") && entry.payload["finding"] == .string("cancelled-at-start"))
+    }
+
+    /// One the printer was printing when kioskd started again is cancelled too, but its pages may
+    /// be out already: the journal says its outcome is unknown, not that it never printed.
+    @Test func atStartAJobThePrinterWasPrintingIsCancelledWithAnUnknownOutcome() async throws {
+        let printing = try await reconcileProcessingCertificate(printer: .ready)
+        #expect(printing.finding == .cancelledWhilePrinting && printing.shouldReprint == false)
+        let entry = JournalEntry.printReconciled(printing)
+        #expect(entry.payload["state"] == .string("unknown") && entry.payload["finding"] == .string("cancelled-while-printing"))
+    }
+
+    private func reconcileProcessingCertificate(printer condition: PrinterCondition) async throws -> PrintReconciliation {
         let open = [
             PrintRequest(
                 id: "held-cert", kind: .certificate, printer: "q", sessionId: "s1", documentSHA256: "00", pages: 2,
@@ -253,20 +286,22 @@ actor FakeQueue: PrintQueueBackend {
         ]
         let log = InMemoryPrintRequestLog(open: open)
         let queue = FakeQueue(log: log)
+        await queue.set(condition)
         await queue.add(job: 5, name: "kioskd-held-cert", state: .processing)
         await queue.add(job: 6, name: "kioskd-done", state: .completed)
         let printer = CUPSKioskPrinter(queue: "q", backend: queue, log: log, pollInterval: .seconds(1), jobPollInterval: .milliseconds(5))
 
         let results = Dictionary(uniqueKeysWithValues: try await printer.reconcileCancellingUnfinished().map { ($0.request.id, $0) })
-        #expect(results["held-cert"]?.finding == .cancelledAtStart && results["held-cert"]?.shouldReprint == false)
+        #expect(results["held-cert"]?.shouldReprint == false)
         #expect(results["done"]?.finding == .completed)
         #expect(await queue.cancelled == [5])
         #expect(await log.outcomes["held-cert"] == .cancelled)
         #expect(try await log.openRequests().isEmpty)
 
-        let entry = JournalEntry.printReconciled(try #require(results["held-cert"]))
+        let held = try #require(results["held-cert"])
+        let entry = JournalEntry.printReconciled(held)
         #expect(entry.kind == .print && entry.sessionId == "s1")
-        #expect(entry.payload["state"] == .string("cancelled") && entry.payload["finding"] == .string("cancelled-at-start"))
         #expect(entry.payload["reconciled"] == .bool(true) && entry.payload["pages"] == nil)
+        return held
     }
 }
