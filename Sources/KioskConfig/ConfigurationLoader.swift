@@ -122,7 +122,34 @@ public enum ConfigurationLoader {
     }
 
     private static func compose(_ text: String, file: String) -> Composed {
-        do { return .success(try Yams.compose(yaml: text)) } catch { return .failure("\(file): \(error)") }
+        let node: Node?
+        do { node = try Yams.compose(yaml: text) } catch { return .failure("\(file): \(error)") }
+        if let node, let problem = tagProblem(in: node, file: file) { return .failure(problem) }
+        return .success(node)
+    }
+
+    /// A key tagged other than as a string (`!x kiosk:`, `!!int`), or a value with a tag of its
+    /// own (`!x`), is refused: the key checks and the merge read a key's text, the decoder its
+    /// tag too, so such a section would pass the checks unseen and change the merged result.
+    private static func tagProblem(in node: Node, file: String) -> String? {
+        let standard = "tag:yaml.org,2002:"
+        func refused(_ node: Node) -> String {
+            "\(file):\((node.mark?.line).map(String.init) ?? "?"): the YAML tag \(node.tag) is not allowed here"
+        }
+        switch node {
+        case .scalar:
+            return node.tag.description.hasPrefix(standard) ? nil : refused(node)
+        case .mapping(let mapping):
+            for (key, value) in mapping {
+                if key.tag.description != standard + "str" { return refused(key) }
+                if let problem = tagProblem(in: value, file: file) { return problem }
+            }
+        case .sequence(let sequence):
+            for item in sequence { if let problem = tagProblem(in: item, file: file) { return problem } }
+        case .alias:
+            return nil
+        }
+        return node.tag.description.hasPrefix(standard) ? nil : refused(node)
     }
 
     /// Section by section, key by key, the overlay's pairs replace the site's (keeping the

@@ -45,6 +45,23 @@ import Testing
         }
     }
 
+    /// The key checks read a key's text and the decoder its tag as well: a tagged key would pass
+    /// the checks unseen (a bundle's section the verifier never looked at), so tags are refused.
+    @Test func taggedKeysAndValuesAreRefusedWithLine() {
+        #expect(
+            ConfigurationLoader.overlayProblems("!x kiosk:\n  locale: \"!!\"\n", file: "settings.yaml").contains {
+                $0.hasPrefix("settings.yaml:1:") && $0.contains("tag")
+            })
+        for text in ["kiosk:\n  !!int locale: zh-CN\n", "kiosk:\n  locale: !x zh-CN\n"] {
+            #expect {
+                try ConfigurationLoader.parse(text, file: "site.yaml")
+            } throws: { error in
+                ((error as? KioskError)?.message ?? "").contains("site.yaml:2: the YAML tag")
+            }
+        }
+        #expect((try? ConfigurationLoader.parse("kiosk:\n  locale: !!str zh-CN\n", file: "site.yaml")) != nil)
+    }
+
     @Test func theShippedConfigurationsLoad() throws {
         let root = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
         for name in ["kiosk.yaml", "demo.yaml"] {
