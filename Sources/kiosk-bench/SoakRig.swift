@@ -66,6 +66,9 @@ final class SoakRig: @unchecked Sendable {
         card:
           reader: Virtual PCD 00 00
           psamReader: ""
+        session:
+          # The notice after a card is pulled: 8 s by default, only waited out here.
+          noticeSeconds: 2
         printers:
           receipt: kiosk-receipt
           certificate: kiosk-fault
