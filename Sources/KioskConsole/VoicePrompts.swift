@@ -30,7 +30,8 @@ public enum VoicePrompts {
         case .cardStatus: return ("voice.cardStatus", .normal)
         case .guideList, .guide: return ("voice.guides", .normal)
         case .printing(let v): return (v.heldBy != nil ? "voice.printHeld" : "voice.printing", .normal)
-        case .printFailed: return ("voice.printFailed", .normal)
+        // Sent to the counter for a paper that may be in the tray, the citizen would get two.
+        case .printFailed(let v): return (v.mayHavePrinted ? "voice.printUncertain" : "voice.printFailed", .normal)
         case .serviceFailed: return ("voice.serviceFailed", .normal)
         case .rating: return ("voice.rating", .normal)
         case .takeCard(let v):
@@ -49,7 +50,8 @@ public enum VoicePrompts {
         "voice.prompt", "voice.attract", "voice.attractScan", "voice.outOfService", "voice.reading", "voice.resolving", "voice.pin",
         "voice.pinWrong", "voice.staffCode", "voice.menu", "voice.certificatePreview", "voice.table", "voice.pensionYear",
         "voice.faceConsent", "voice.faceProgress", "voice.faceResult", "voice.cardStatus", "voice.guides", "voice.printHeld",
-        "voice.printing", "voice.printFailed", "voice.serviceFailed", "voice.rating", "voice.takeCard", "voice.takeCardLoud",
+        "voice.printing", "voice.printFailed", "voice.printUncertain", "voice.serviceFailed", "voice.rating", "voice.takeCard",
+        "voice.takeCardLoud",
         "voice.cardRemoved", "voice.cardRemovedPrint",
     ]
 }

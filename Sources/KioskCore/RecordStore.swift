@@ -93,4 +93,8 @@ public struct StoreHealth: Sendable, Equatable, Codable {
         self.canStartSessions = canStartSessions
         self.reason = reason
     }
+
+    /// Sessions stopped for the disk start again only 10 % above the floor, so a disk that
+    /// hovers at the floor does not take the kiosk in and out of service every few seconds.
+    public var hasRoomToResume: Bool { canStartSessions && freeBytes >= minimumFreeBytes + minimumFreeBytes / 10 }
 }

@@ -72,5 +72,7 @@ actor FrontSlot<Store: RecordStore>: FrontSwitching {
         await front.healthProblem(comparedWith: previous)
     }
 
+    var outOfServiceForDisk: Bool { front.outOfServiceForDisk }
+
     func stop() async { await front.stop() }
 }

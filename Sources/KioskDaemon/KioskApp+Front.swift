@@ -42,6 +42,7 @@ extension KioskApp {
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration]
         var outOfService: KioskError?
+        var forDisk = false
         do {
             services = try citizenServices(
                 configuration, store: store, hub: hub, output: output, options: options, control: control, desk: desk, logger: logger)
@@ -49,6 +50,8 @@ extension KioskApp {
             let reason = (error as? KioskError) ?? KioskError(.configuration, "\(error)")
             logger.critical("out of service: \(reason)")
             outOfService = reason
+            // Only the disk's floor passes by itself; a subject key others can read does not.
+            forDisk = reason.code == .store && !store.health().canStartSessions
             services = [
                 .init(service: HubClientLifetime(client: hub)),
                 .init(service: OutOfServiceService(reason: reason, output: output, kioskId: configuration.kiosk.id)),
@@ -58,11 +61,11 @@ extension KioskApp {
                         configuration: configuration, hub: hub, store: store, control: control, monitor: nil, outOfService: true,
                         logger: logger)),
             ]
-            if reason.code == .store { services.append(.init(service: StoreRecoveryWatch(store: store, desk: desk))) }
+            if forDisk { services.append(.init(service: StoreRecoveryWatch(store: store, desk: desk))) }
         }
         return KioskFront(
             configuration: configuration, group: ServiceGroup(configuration: .init(services: services, logger: logger)), hub: hub,
-            outOfService: outOfService, logger: logger, onEndedUnasked: { desk.generationEnded($0) })
+            outOfService: outOfService, outOfServiceForDisk: forDisk, logger: logger, onEndedUnasked: { desk.generationEnded($0) })
     }
 
     /// A front that only shows the out-of-service notice (no store, no hub); without a terminal,

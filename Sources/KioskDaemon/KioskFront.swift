@@ -12,19 +12,22 @@ final class KioskFront: Sendable {
     let hub: (any HubClient)?
     /// Set when this front could only show the out-of-service notice.
     let outOfService: KioskError?
+    /// Out of service because the store's disk is under its floor: it serves again by itself.
+    let outOfServiceForDisk: Bool
     private let task: Task<Void, Never>?
     private let stopping: StopFlag
 
     /// Starts `group` at once. `onEndedUnasked` runs when the group ends without `stop()`: a
     /// front that stops by itself stops the daemon.
     init(
-        configuration: KioskConfiguration, group: ServiceGroup?, hub: (any HubClient)?, outOfService: KioskError?, logger: Logger,
-        onEndedUnasked: (@Sendable (String) -> Void)? = nil
+        configuration: KioskConfiguration, group: ServiceGroup?, hub: (any HubClient)?, outOfService: KioskError?,
+        outOfServiceForDisk: Bool = false, logger: Logger, onEndedUnasked: (@Sendable (String) -> Void)? = nil
     ) {
         self.configuration = configuration
         self.group = group
         self.hub = hub
         self.outOfService = outOfService
+        self.outOfServiceForDisk = outOfServiceForDisk
         let stopping = StopFlag()
         self.stopping = stopping
         task = group.map { group in
@@ -48,7 +51,7 @@ final class KioskFront: Sendable {
     /// serves again by itself once there is room (`StoreRecoveryWatch`), and rolling the bundle
     /// back for it would spend its version for nothing.
     func healthProblem(comparedWith previous: KioskConfiguration) async -> String? {
-        if let outOfService, outOfService.code != .store { return "the kiosk would be out of service: \(outOfService)" }
+        if let outOfService, !outOfServiceForDisk { return "the kiosk would be out of service: \(outOfService)" }
         guard configuration.hub != previous.hub, let hub else { return nil }
         var last = ""
         for attempt in 1...3 {

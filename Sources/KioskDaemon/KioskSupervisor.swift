@@ -68,8 +68,13 @@ struct KioskSupervisor<Store: RecordStore>: Service {
                     await control.setConfig(running.status, configuration: running.configuration)
                     reply(outcome)
                 case .restartFront(let why):
+                    // Asked again while it lasts, or overtaken by a bundle's swap: nothing to do
+                    // unless the running front disagrees with the disk now.
+                    let health = store.health()
+                    let forDisk = await slot.outOfServiceForDisk
+                    guard forDisk ? health.hasRoomToResume : !health.canStartSessions else { continue }
                     // Between citizens, like a bundle: the one at the kiosk finishes first.
-                    if let busy = await slot.waitForPause() {
+                    if !forDisk, let busy = await slot.waitForPause() {
                         logger.warning("the front is not started anew (\(why)): \(busy)")
                         continue
                     }

@@ -2,9 +2,9 @@ import KioskControlServer
 import KioskCore
 import ServiceLifecycle
 
-/// Part of a front that is out of service because the store's disk is nearly full: once a
-/// technician (or retention) has made room, the supervisor is asked for a front that serves,
-/// so the kiosk does not wait for a restart. The check is a statvfs, every few seconds.
+/// Part of a front that is out of service because the store's disk is under its floor: once a
+/// technician has made room (10 % above the floor), the supervisor is asked for a front that
+/// serves, so the kiosk does not wait for a restart. The check is a statvfs, every few seconds.
 struct StoreRecoveryWatch: Service {
     let store: any RecordStore
     let desk: ConfigDesk
@@ -15,7 +15,7 @@ struct StoreRecoveryWatch: Service {
             while true {
                 do { try await Task.sleep(for: interval) } catch { return false }
                 let health = store.health()
-                if health.canStartSessions {
+                if health.hasRoomToResume {
                     desk.restartFront("the store's disk has room again (\(health.freeBytes >> 20) MB free)")
                     return true
                 }

@@ -6,8 +6,8 @@ import KioskCore
 ///
 /// GRDB still owns the connection, serializes the writes and keeps the prepared statements
 /// (it finalizes them when the store closes); the append only binds and steps them. GRDB's
-/// generic path prepared `BEGIN` and `COMMIT` anew for every append (each compile running its
-/// authorizer), turned the row into statement arguments and the head into a `Row`: about
+/// generic path prepares `BEGIN` and `COMMIT` anew for every transaction (each compile running
+/// its authorizer), turns the row into statement arguments and the head into a `Row`: about
 /// 25 µs an append over the SQLite calls themselves, a tenth of a synced append on a fast
 /// disk (`scripts/bench journal` shows the sides). The statements here run nowhere else, so
 /// GRDB's memory of their arguments never disagrees with what is bound.
@@ -50,7 +50,8 @@ extension KioskStore {
         let texts: [String?] = [time, entry.kind.rawValue, kioskId, entry.sessionId, entry.subjectRef, display, payload, head.hash, hash]
         for (offset, text) in texts.enumerated() {
             if let text {
-                sqlite3_bind_text(statement, Int32(offset + 2), text, -1, transientText)
+                // By byte count, as GRDB binds: a NUL inside the text must not end it.
+                sqlite3_bind_text(statement, Int32(offset + 2), text, Int32(text.utf8.count), transientText)
             } else {
                 sqlite3_bind_null(statement, Int32(offset + 2))
             }

@@ -63,11 +63,18 @@ extension SoakRig {
 
         var kiosk: [JournalRecord] = []
         var hub: [Int: String] = [:]
+        var hubRatings: Set<String> = []
+        // The outbox delivers the journal and the ratings separately: both are waited for.
         let deadline = ContinuousClock.now + .seconds(180)
         repeat {
             kiosk = try await store.records(after: 0, limit: Int.max)
             hub = try await hubJournal()
-            if kiosk.allSatisfy({ hub[$0.seq] == $0.hash }) { break }
+            hubRatings = try await self.hubRatings()
+            let ratings = kiosk.filter { $0.kind == .rating }.compactMap { record -> String? in
+                if case .string(let id) = record.payload["transactionId"] { return id }
+                return nil
+            }
+            if kiosk.allSatisfy({ hub[$0.seq] == $0.hash }) && ratings.allSatisfy(hubRatings.contains) { break }
             try await Task.sleep(for: .seconds(1))
         } while ContinuousClock.now < deadline
         let verification = try await store.verifyJournal()
@@ -89,7 +96,6 @@ extension SoakRig {
             if case .string(let id) = record.payload["transactionId"] { return id }
             return nil
         }
-        let hubRatings = try await hubRatings()
         checks.ratings = rated.count
         checks.ratingsJournalledTwice = rated.count - Set(rated).count
         checks.ratingsNotAtHub = Set(rated).subtracting(hubRatings).count

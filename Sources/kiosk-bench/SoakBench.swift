@@ -59,7 +59,12 @@ struct SoakBench: AsyncParsableCommand {
         let elapsed = (ContinuousClock.now - started).milliseconds / 1000
         let checks = try await rig.check()
         report(tally: tally, checks: checks, seconds: elapsed)
-        if !tally.stuck.isEmpty || checks.lost > 0 || checks.duplicated > 0 || !checks.verified {
+        if !tally.stuck.isEmpty || checks.lost > 0 || checks.duplicated > 0 || !checks.verified { throw ExitCode(1) }
+        // A driver that no longer reaches the kiosk's screens would "pass" with nothing done;
+        // a descriptor kept per session, or memory growing once warm, is a leak.
+        let fdGrowth = tally.longest.map { $0.last.fds - $0.first.fds } ?? 0
+        let rss = tally.longest?.rssGrowthAfterWarmUp()
+        if checks.printsCompleted == 0 || checks.ratings == 0 || fdGrowth != 0 || (rss?.warm == true && rss!.megabytes > 2) {
             throw ExitCode(1)
         }
     }
@@ -98,7 +103,7 @@ struct SoakBench: AsyncParsableCommand {
             }
         }
         print("kioskd instances (started again after each SIGKILL): \(tally.instances.count)")
-        let (rssGrowth, grownOver) = tally.longest?.rssGrowthAfterWarmUp() ?? (.nan, "no sessions")
+        let (rssGrowth, grownOver, _) = tally.longest?.rssGrowthAfterWarmUp() ?? (.nan, "no sessions", false)
         let fdGrowth = tally.longest.map { $0.last.fds - $0.first.fds } ?? -1
         print(goalLine("soak-lost", measured: "\(checks.lost)", target: "0", met: checks.lost == 0))
         print(goalLine("soak-duplicated", measured: "\(checks.duplicated)", target: "0", met: checks.duplicated == 0))
@@ -144,14 +149,14 @@ struct SoakTally {
 
 extension SoakTally.Instance {
     /// Sessions after which an instance is warm: its pools, caches and the hub's connections
-    /// filled (about 20 in the soaks run so far, then flat).
+    /// filled (its RSS flattens after 10–15 sessions).
     static let warmUp = 20
 
     /// RSS growth from the end of the warm-up to the last session, and over which sessions (from
     /// the first when the instance served too few to have warmed up).
-    func rssGrowthAfterWarmUp() -> (megabytes: Double, over: String) {
-        guard rss.count > Self.warmUp + 10 else { return (last.rssMB - first.rssMB, "sessions 1–\(rss.count)") }
-        return (rss[rss.count - 1] - rss[Self.warmUp - 1], "sessions \(Self.warmUp)–\(rss.count)")
+    func rssGrowthAfterWarmUp() -> (megabytes: Double, over: String, warm: Bool) {
+        guard rss.count > Self.warmUp + 10 else { return (last.rssMB - first.rssMB, "sessions 1–\(rss.count)", false) }
+        return (rss[rss.count - 1] - rss[Self.warmUp - 1], "sessions \(Self.warmUp)–\(rss.count)", true)
     }
 
     /// RSS growth per session after the warm-up, by least squares; nil with too few samples to

@@ -26,6 +26,16 @@ import Testing
         }
     }
 
+    /// A print that may be in the tray is not "go to the counter": the citizen would get two.
+    @Test func aPrintThatMayHavePrintedSendsTheCitizenToTheTrayFirst() throws {
+        var screen = ScreenRendererTests.screen("attract")
+        screen.content = .printFailed(PrintFailedView(kind: .certificate, certificateNo: nil, cancelled: false, mayHavePrinted: true))
+        #expect(VoicePrompts.prompt(for: screen)?.key == "voice.printUncertain")
+        #expect(ScreenRendererTests.zh("voice.printUncertain").contains("出纸口"))
+        screen.content = .printFailed(PrintFailedView(kind: .certificate, certificateNo: nil, cancelled: false))
+        #expect(VoicePrompts.prompt(for: screen)?.key == "voice.printFailed")
+    }
+
     @Test func theCardLeftReminderGetsLouder() throws {
         let gentle = try #require(VoicePrompts.prompt(for: ScreenRendererTests.screen("take-card")))
         let loud = try #require(VoicePrompts.prompt(for: ScreenRendererTests.screen("take-card-loud")))

@@ -85,6 +85,7 @@ import Testing
             rm -f '\(small)/fill'
             i=0; while ! grep -q 'disk has room again' '\(folder.path)/kioskd.log' && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
             grep -q 'disk has room again' '\(folder.path)/kioskd.log' && echo "serves-again"
+            sleep 1
             kill -TERM $pid; wait $pid
             '\(kioskctl)' journal verify --db '\(db)' >/dev/null; echo "verify=$?"
             echo "journal:"; '\(kioskctl)' journal tail -n 100 --json --db '\(db)'
@@ -100,6 +101,8 @@ import Testing
         #expect(text.contains("low-exit=0") && text.contains("low-current: v2"), "applied under the floor: \(text)\n\(log)")
         #expect(text.contains("out-of-service-for-disk"), "the kiosk stopped serving for its disk: \(log)")
         #expect(text.contains("serves-again"), "and served again once there was room: \(log)")
+        let after = log.range(of: "disk has room again").map { String(log[$0.upperBound...]) } ?? ""
+        #expect(!after.isEmpty && !after.contains("out of service:"), "a serving front, not another notice: \(after)")
         #expect(text.contains("verify=0"), "the journal verifies: \(text)")
         let changes = text.split(separator: "\n").filter { $0.contains("\"config-change\"") }
         #expect(changes.filter { $0.contains("\"applied\"") }.count == 2, "v1 and v2 applied, each journalled once: \(changes)")
