@@ -250,7 +250,7 @@ let package = Package(
             name: "kiosk-bench",
             dependencies: [
                 "KioskCore", "KioskCard", "KioskStore", "KioskPrint", "KioskRender", "KioskHub", "KioskHubSim", "KioskConsole",
-                "KioskConfig", "KioskDaemon", "KioskCamera",
+                "KioskConfig", "KioskDaemon", "KioskCamera", "KioskTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),

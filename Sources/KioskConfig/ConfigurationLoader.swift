@@ -137,8 +137,7 @@ public enum ConfigurationLoader {
             "\(file):\((node.mark?.line).map(String.init) ?? "?"): the YAML tag \(node.tag) is not allowed here"
         }
         switch node {
-        case .scalar:
-            return node.tag.description.hasPrefix(standard) ? nil : refused(node)
+        case .scalar: break
         case .mapping(let mapping):
             for (key, value) in mapping {
                 if key.tag.description != standard + "str" { return refused(key) }

@@ -203,7 +203,10 @@ public struct KioskMetrics: Sendable {
             "pin-blocked", "passed", "failed-retryable", "failed-final", "refer-manual",
         ]
         let printed = ["printed", "shown-receipt", "receipt"].map { "\($0)-without-receipt" }
-        let printStates = ["pending", "held", "processing", "stopped", "cancelled", "aborted", "completed", "unknown"].map { "print-\($0)" }
+        let printStates = [
+            "pending", "held", "processing", "stopped", "cancelled", "aborted", "completed", SessionMachine.uncertainPrintState,
+        ]
+        .map { "print-\($0)" }
         return Set(base + printed + printStates)
     }()
     static let outboxDestinations = Set(OutboxDestination.allCases.map(\.rawValue))

@@ -87,12 +87,20 @@ struct BenchTerminal: Sendable {
     }
 
     private static func rssMegabytes(pid: String) throws -> Double {
-        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
-        let kilobytes = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }.flatMap {
-            Double($0.split(separator: " ").dropFirst().first ?? "")
-        }
-        guard let kilobytes else { throw BenchTerminalError(description: "no VmRSS for pid \(pid)") }
+        guard let kilobytes = procStatus(pid: pid)["VmRSS"] else { throw BenchTerminalError(description: "no VmRSS for pid \(pid)") }
         return kilobytes / 1024
+    }
+
+    /// The numeric fields of /proc/PID/status by name ("VmRSS" in kB, "Threads"), read once.
+    static func procStatus(pid: String) -> [String: Double] {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        var fields: [String: Double] = [:]
+        for line in status.split(separator: "\n") {
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard words.count >= 2, words[0].hasSuffix(":"), let value = Double(words[1]) else { continue }
+            fields[String(words[0].dropLast())] = value
+        }
+        return fields
     }
 
     /// Runs a command to its end; its standard output and error together.

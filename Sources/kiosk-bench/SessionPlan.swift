@@ -1,3 +1,5 @@
+import KioskTesting
+
 /// One soak session: what the citizen came for and the fault that meets it, drawn from the
 /// soak's seeded generator.
 struct SessionPlan {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KioskTesting
 
 /// `kiosk-bench soak`: a release kioskd in a real terminal, on the rigs' pcscd, cupsd and
 /// printers and a reference hub of its own, driven through citizen sessions while faults drawn
@@ -170,19 +171,5 @@ extension SoakTally.Instance {
         let covariance = points.map { (Double($0.offset) - meanX) * ($0.element - meanY) }.reduce(0, +)
         let variance = points.map { (Double($0.offset) - meanX) * (Double($0.offset) - meanX) }.reduce(0, +)
         return covariance / variance
-    }
-}
-
-/// A small seeded generator (SplitMix64): the standard library's is not seedable, and a soak
-/// must be repeatable from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

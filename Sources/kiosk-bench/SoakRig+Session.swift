@@ -1,4 +1,5 @@
 import Foundation
+import KioskTesting
 
 #if canImport(Glibc)
     import Glibc
@@ -147,16 +148,9 @@ extension SoakRig {
 
     /// kioskd's RSS, descriptors and threads, from /proc.
     func sampleKioskd() -> KioskdSample? {
-        guard let pid = kioskdPID(),
-            let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
-        else { return nil }
-        let tabbed = status.replacingOccurrences(of: "\t", with: " ")
-        func tabbedField(_ name: String) -> Double? {
-            tabbed.split(separator: "\n").first { $0.hasPrefix(name) }.flatMap {
-                Double($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
-            }
-        }
-        guard let rssKB = tabbedField("VmRSS:"), let threads = tabbedField("Threads:") else { return nil }
+        guard let pid = kioskdPID() else { return nil }
+        let status = BenchTerminal.procStatus(pid: "\(pid)")
+        guard let rssKB = status["VmRSS"], let threads = status["Threads"] else { return nil }
         let hubSockets = socketInodes(pid: pid, remotePort: hubPort)
         let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
         let counted = fds.filter { fd in

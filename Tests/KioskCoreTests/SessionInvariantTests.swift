@@ -6,19 +6,7 @@ import Testing
 /// the hub do, the machine never shows personal data outside a session, never journals a
 /// resident ID, and always answers the requests it is waiting for in order.
 @Suite struct SessionInvariantTests {
-    /// A small deterministic generator (SplitMix64).
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    static func randomEvent(_ h: SessionHarness, _ rng: inout Seeded) -> SessionEvent {
+    static func randomEvent(_ h: SessionHarness, _ rng: inout SplitMix64) -> SessionEvent {
         let id = h.lastRequest() ?? RequestID(rawValue: "none")
         let keys: [Key] = [.enter, .back, .up, .down] + (0...9).map { .digit($0) }
         switch Int.random(in: 0..<20, using: &rng) {
@@ -46,7 +34,7 @@ import Testing
 
     @Test(arguments: 1...40)
     func randomSessionsKeepTheInvariants(seed: UInt64) {
-        var rng = Seeded(state: seed)
+        var rng = SplitMix64(seed: seed)
         var h = SessionHarness()
         for _ in 0..<150 {
             if Int.random(in: 0..<6, using: &rng) == 0 {
