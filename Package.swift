@@ -283,7 +283,7 @@ let package = Package(
         .testTarget(
             name: "KioskHubTests",
             dependencies: [
-                "KioskHub", "KioskHubSim", "KioskCore", "KioskCamera",
+                "KioskHub", "KioskHubSim", "KioskCore", "KioskCamera", "KioskTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),

@@ -17,6 +17,7 @@ public enum FuzzTargets {
         "keypad": keypad,
         "atr": atr,
         "card": card,
+        "psam": psam,
         "hub-json": hubJSON,
         "printer-reasons": printerReasons,
         "catalog": catalog,
@@ -70,6 +71,35 @@ public enum FuzzTargets {
             _ = card.nameMasked
         }
     }
+
+    /// The PSAM's answers, as `kioskctl diag` and the generation-3 relay meet them: the terminal
+    /// number (EF 0016), the key check, then a cryptogram (INIT FOR DESCRYPT, DES CRYPT), one
+    /// after another over one scripted PSAM (answers as for `card`). The PSAM promises that every
+    /// failure is a `PSAMFailure` (never mistaken for the citizen's card), a terminal number of
+    /// 12 hex digits and a cryptogram of 16 bytes.
+    static func psam(_ input: [UInt8]) { blocking { await psamRelay(input) } }
+
+    /// The PSAM target itself, for async callers (as `cardRead`).
+    public static func psamRelay(_ input: [UInt8]) async {
+        let psam = PSAMApplication(channel: ScriptedAnswers(input))
+        func expectPSAMFailure(_ error: any Error) {
+            precondition(error is PSAMFailure, "the PSAM failed with something other than a PSAMFailure: \(error)")
+        }
+        do {
+            let number = try await psam.terminalNumber()
+            precondition(number.count == 12 && number.allSatisfy(\.isHexDigit), "a terminal number that is not 12 hex digits")
+        } catch { expectPSAMFailure(error) }
+        do { _ = try await psam.hasKey(.standard) } catch { expectPSAMFailure(error) }
+        do {
+            let cryptogram = try await psam.cryptogram(
+                key: .standard, challenge: [UInt8](0..<8),
+                diversification: [0x11, 0x01, 0x00, 0xD1, 0x56, 0x00, 0x00, 0x05] + [UInt8](1...8))
+            precondition(cryptogram.count == 16, "a cryptogram that is not 16 bytes")
+        } catch { expectPSAMFailure(error) }
+    }
+
+    /// The targets that are async at heart, for callers that are async already.
+    public static let replayedAsync: [String: @Sendable ([UInt8]) async -> Void] = ["card": cardRead, "psam": psamRelay]
 
     /// Every hub answer the client decodes, problem+json included.
     static func hubJSON(_ input: [UInt8]) {

@@ -29,7 +29,8 @@ extension HTTPHubClient {
         var lastError: any Error = KioskError(.hubUnavailable, "the hub was not asked")
         for attempt in 1...attempts {
             guard await breakerAllows() else {
-                throw KioskError(.hubUnavailable, "the hub is marked down after repeated failures; retrying later")
+                throw KioskError(
+                    .hubUnavailable, "the hub at \(configuration.baseURL) is marked down after repeated failures; retrying later")
             }
             let started = ContinuousClock.now
             var retryAfter: String?

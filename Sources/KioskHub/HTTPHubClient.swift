@@ -203,7 +203,9 @@ struct HeartbeatReceipt: Decodable {
 
 extension HTTPHubClient {
     public func kioskConfig(etag: String?) async throws -> KioskConfigAnswer {
-        guard await breakerAllows() else { throw KioskError(.hubUnavailable, "the hub is marked down after repeated failures") }
+        guard await breakerAllows() else {
+            throw KioskError(.hubUnavailable, "the hub at \(configuration.baseURL) is marked down after repeated failures")
+        }
         let (status, headers, body) = try await withTaskExecutorPreference(executor) {
             do {
                 return try await exchange(

@@ -20,7 +20,7 @@ import Testing
         let run = try #require(FuzzTargets.all[target])
         for input in inputs {
             let bytes = Array(try Data(contentsOf: input))
-            if target == "card" { await FuzzTargets.cardRead(bytes) } else { run(bytes) }
+            if let replay = FuzzTargets.replayedAsync[target] { await replay(bytes) } else { run(bytes) }
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import KioskCamera
 import KioskCore
 import KioskHub
+import KioskTesting
 import Testing
 
 /// Every fault scenario of the reference hub, over real HTTP: the client retries what is safe,
@@ -156,13 +157,13 @@ import Testing
         // The same breaker settings against a live hub: after the open period a probe gets through.
         try await HubFixtures.withHub({
             // 2 s: the fast failure below must come within it even on a loaded test machine.
-            $0.maxAttempts = 1; $0.breakerFailures = 1; $0.breakerOpenFor = .seconds(2)
+            $0.maxAttempts = 1; $0.breakerFailures = 1; $0.breakerOpenFor = TestTime.scaled(.seconds(2))
         }) { live, sim in
             try await sim.scenario(#"{"fault":"5xx","count":1,"includeHealth":true}"#)
             await #expect(throws: HubProblem.self) { try await live.health() }
             #expect(await live.currentStatus() == .down)
             await #expect(throws: KioskError.self) { try await live.health() }
-            try await Task.sleep(for: .milliseconds(2200))
+            try await Task.sleep(for: TestTime.scaled(.milliseconds(2200)))
             _ = try await live.health()
             #expect(await live.currentStatus() == .up)
         }

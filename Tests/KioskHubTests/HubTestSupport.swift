@@ -3,6 +3,7 @@ import Foundation
 import KioskCore
 import KioskHub
 import KioskHubSim
+import KioskTesting
 import NIOCore
 import Testing
 
@@ -23,7 +24,7 @@ enum HubFixtures {
     static func client(_ url: String, _ tweak: (inout HubClientConfiguration) -> Void = { _ in }) throws -> HTTPHubClient {
         var c = HubClientConfiguration(baseURL: url, kioskId: "KIOSK-TEST-0001")
         c.backoffBase = .milliseconds(20)
-        c.requestTimeout = .seconds(3)
+        c.requestTimeout = TestTime.scaled(.seconds(3))
         tweak(&c)
         return try HTTPHubClient(c)
     }
@@ -73,7 +74,7 @@ struct SimControl: Sendable {
             r.headers.add(name: "Content-Type", value: "application/json")
             r.body = .bytes(ByteBuffer(string: body))
         }
-        let response = try await HTTPClient.shared.execute(r, timeout: .seconds(5))
+        let response = try await HTTPClient.shared.execute(r, timeout: .milliseconds(Int64(5000 * TestTime.scale)))
         return Data(buffer: try await response.body.collect(upTo: 1 << 22))
     }
 }
@@ -89,7 +90,7 @@ extension SimControl {
             r.headers.add(name: "Content-Type", value: "application/json")
             r.body = .bytes(ByteBuffer(string: "{}"))
         }
-        let response = try await HTTPClient.shared.execute(r, timeout: .seconds(5))
+        let response = try await HTTPClient.shared.execute(r, timeout: .milliseconds(Int64(5000 * TestTime.scale)))
         _ = try await response.body.collect(upTo: 1 << 20)
         return (Int(response.status.code), response.headers.first(name: "Content-Type") ?? "")
     }

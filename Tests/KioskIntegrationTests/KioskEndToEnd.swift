@@ -1,5 +1,6 @@
 import Foundation
 import KioskHubSim
+import KioskTesting
 import Testing
 
 /// One real kiosk for an end-to-end test: kioskd in tmux (a real terminal), its own pcscd with
@@ -39,7 +40,7 @@ struct KioskEndToEnd: Sendable {
               id: KIOSK-E2E-0001
             hub:
               url: \(url)
-              timeoutSeconds: 2
+              timeoutSeconds: \(2 * TestTime.scale)
             card:
               reader: \(pcsc.reader0)
               psamReader: "\(psam ? pcsc.psamReader : "")"

@@ -1,4 +1,5 @@
 import Foundation
+import KioskTesting
 import Testing
 
 /// The kiosk at the speed of real peers, where they are slower than they should be: a card
@@ -29,7 +30,8 @@ import Testing
     @Test func aHubSlowerThanItsTimeoutLeavesTheCitizenAtAMenuThatSaysSo() async throws {
         try await KioskEndToEnd.run { kiosk in
             _ = try await kiosk.screen(contains: "请插入社保卡")
-            try await kiosk.setHub(#"{"latencyMs": 4000, "jitterMs": 500, "includeHealth": true}"#)
+            // Twice the kiosk's timeout, which stretches with the tests' waits (TestTime).
+            try await kiosk.setHub(#"{"latencyMs": \#(Int(4000 * TestTime.scale)), "jitterMs": 500, "includeHealth": true}"#)
             let card = try kiosk.insert("gen2", extra: ["--baud-from-atr"])
             let menu = try await kiosk.screen(contains: "请选择要办理的业务", timeout: .seconds(60))
             #expect(menu.contains("中心平台连接中断"))

@@ -1,4 +1,5 @@
 import Foundation
+import KioskTesting
 import Testing
 
 /// A real terminal for tests: a detached tmux session on a socket of its own (`tmux -L`), so
@@ -63,6 +64,7 @@ struct TmuxSession: Sendable {
 
     /// Polls the screen until `condition` holds; fails with the last screen otherwise.
     func waitFor(timeout: Duration, _ condition: (String) -> Bool) async throws -> String {
+        let timeout = TestTime.scaled(timeout)
         let deadline = ContinuousClock.now + timeout
         var last = ""
         while ContinuousClock.now < deadline {
