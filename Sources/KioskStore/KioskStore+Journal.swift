@@ -46,11 +46,23 @@ extension KioskStore {
     }
 
     /// Runs `body` in one journal transaction on the writer (see `inJournalTransaction`).
+    ///
+    /// Queued on GRDB's writer with a continuation rather than through its async `write`: that
+    /// one also makes the access cancellable (a cancellation handler, a lock, the writer's
+    /// executor), which costs a few microseconds a call and would let a cancelled task lose the
+    /// record it was appending. A record handed to the writer is written, cancelled or not.
     private func writeJournal<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         guard !isReadOnly else { throw KioskError(.store, "the store was opened read-only", context: ["appending to the journal"]) }
-        do {
-            return try await db.writeWithoutTransaction { db in try Self.inJournalTransaction(db) { try body(db) } }
-        } catch { throw StoreFile.error(error, path: path).adding(context: "appending to the journal") }
+        let path = path
+        return try await withUnsafeThrowingContinuation { continuation in
+            db.asyncWriteWithoutTransaction { db in
+                do {
+                    continuation.resume(returning: try Self.inJournalTransaction(db) { try body(db) })
+                } catch {
+                    continuation.resume(throwing: StoreFile.error(error, path: path).adding(context: "appending to the journal"))
+                }
+            }
+        }
     }
 
     public func journalHead() async throws -> JournalHead {

@@ -55,7 +55,8 @@ import Testing
     /// A citizen who leaves the preview without printing: the render made for it is stopped when
     /// the session ends, and nothing reaches the printer.
     @Test func aPreviewLeftUnprintedPrintsNothing() async throws {
-        let renderer = FakeDocumentRenderer(latency: .milliseconds(200))
+        // The render must outlast the steps to the card's removal, which take longer under a sanitizer.
+        let renderer = FakeDocumentRenderer(latency: TestTime.scaled(.milliseconds(200)))
         let rig = RunnerRig(renderer: renderer)
         try await rig.startAtMenu()
         rig.press(.digit(1))
@@ -63,7 +64,7 @@ import Testing
         rig.press(.back)
         rig.removeCard()
         try await rig.waitFor("the card-removed notice") { if case .cardRemoved = $0 { true } else { false } }
-        try await Task.sleep(for: .milliseconds(400))  // longer than the render: it would have printed by now
+        try await Task.sleep(for: TestTime.scaled(.milliseconds(400)))  // longer than the render: it would have printed by now
         await rig.finish()
         #expect(renderer.rendered.certificates == 0, "the render made for the preview was stopped with the session")
         #expect(rig.certificatePrinter.record.submissions.isEmpty)

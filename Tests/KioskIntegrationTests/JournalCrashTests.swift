@@ -1,6 +1,7 @@
 import Foundation
 import KioskCore
 import KioskStore
+import KioskTesting
 import Subprocess
 import SystemPackage
 import Testing
@@ -25,8 +26,9 @@ import Testing
         var killedWhileAppending = 0
 
         for round in 1...Self.kills {
-            // Kill anywhere from process start (before the store is even open) to well into the loop.
-            let delay = Int(splitmix(&seed) % 220) + 5
+            // Kill anywhere from process start (before the store is even open) to well into the loop
+            // (a start-up takes longer under a sanitizer: the window stretches with it).
+            let delay = Int(splitmix(&seed) % UInt64(220 * TestTime.scale)) + 5
             let (acknowledged, status, stderr) = try await Self.runChild(db: db, killAfterMilliseconds: delay)
             let context = "round \(round), kill after \(delay) ms, seed \(firstSeed)"
             guard case .signaled(let signal) = status, signal == SIGKILL else {

@@ -21,6 +21,20 @@ import Testing
         #expect(verification.records == 20)
     }
 
+    /// A task being cancelled (kioskd shutting down, a session torn down) still writes the
+    /// record it appends: the event happened, and the journal is where it must be found.
+    @Test func aCancelledTaskStillWritesTheRecordItAppends() async throws {
+        let folder = try TemporaryFolder()
+        let store = try Fixture.openStore(folder)
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await store.append(JournalEntry(kind: .maintenance, payload: ["event": .string("shutdown")]))
+        }
+        let record = try await task.value
+        #expect(record.seq == 1)
+        #expect(try await store.journalHead() == .init(seq: 1, hash: record.hash))
+    }
+
     @Test func commitsWithFullDurabilityInWALMode() async throws {
         let folder = try TemporaryFolder()
         let store = try Fixture.openStore(folder)
