@@ -23,3 +23,5 @@ extern int posix_openpt(int flags);
 extern int grantpt(int fd);
 extern int unlockpt(int fd);
 extern char *ptsname(int fd);
+// malloc_trim is glibc's own (malloc.h), outside what the overlay brings in.
+#include <malloc.h>

@@ -34,6 +34,7 @@ struct CitizenConsoleService: Service {
             settings: settings, catalog: files.catalog, guides: files.guides, localizedGuides: files.localized.mapValues(\.guides),
             now: .current())
         let speaker = environment.voice.map { VoiceDirector(voice: $0, kioskLocale: configuration.kiosk.locale) }
+        let heap = IdleHeapTrim()
         let runner = SessionRunner(
             machine: machine, environment: environment, events: continuation,
             consentText: { key, locale in (locale.flatMap { catalog[$0] } ?? texts)(key) },
@@ -44,6 +45,7 @@ struct CitizenConsoleService: Service {
                 let offer = screen.nextLocale.flatMap { catalog[$0]?("language.offer") }
                 output.draw(renderer.frame(screen, texts: shown, columns: size.columns, rows: size.rows, offer: offer).ansiLines)
                 await speaker?.show(screen, texts: shown)
+                heap.shown(screen.content)
             },
             onAlert: { level in output.bell(times: level.rawValue) })
 

@@ -156,7 +156,7 @@ import Testing
 
         // The same breaker settings against a live hub: after the open period a probe gets through.
         try await HubFixtures.withHub({
-            // 2 s: the fast failure below must come within it even on a loaded test machine.
+            // 2 s (stretched under a sanitizer): the fast failure below must come within it even on a loaded test machine.
             $0.maxAttempts = 1; $0.breakerFailures = 1; $0.breakerOpenFor = TestTime.scaled(.seconds(2))
         }) { live, sim in
             try await sim.scenario(#"{"fault":"5xx","count":1,"includeHealth":true}"#)

@@ -14,7 +14,8 @@ import Testing
 @Suite(.tags(.integration)) struct JournalCrashTests {
     static let kills = 200
 
-    @Test(.timeLimit(.minutes(3))) func sigkillAtRandomMomentsLosesNoAcknowledgedAppend() async throws {
+    @Test(.timeLimit(.minutes(Int((3 * TestTime.scale).rounded(.up))))) func sigkillAtRandomMomentsLosesNoAcknowledgedAppend() async throws
+    {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-crash-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -30,7 +31,7 @@ import Testing
             // (a start-up takes longer under a sanitizer: the window stretches with it).
             let delay = Int(splitmix(&seed) % UInt64(220 * TestTime.scale)) + 5
             let (acknowledged, status, stderr) = try await Self.runChild(db: db, killAfterMilliseconds: delay)
-            let context = "round \(round), kill after \(delay) ms, seed \(firstSeed)"
+            let context = "round \(round), kill after \(delay) ms, seed \(firstSeed), time scale \(TestTime.scale)"
             guard case .signaled(let signal) = status, signal == SIGKILL else {
                 Issue.record("the child was not killed but ended with \(status): \(stderr) (\(context))")
                 return

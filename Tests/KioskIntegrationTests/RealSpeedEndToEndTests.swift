@@ -24,9 +24,9 @@ import Testing
     }
 
     /// The hub answers the lookup after the kiosk's 2 s timeout (with jitter, and after every
-    /// retry): the card read at its ATR's rate still leads to the menu, which says the hub is
-    /// unreachable; once the hub is 80 ms away again and kioskd has found it back, the next
-    /// citizen is served in full.
+    /// retry; both stretched under a sanitizer): the card read at its ATR's rate still leads to
+    /// the menu, which says the hub is unreachable; once the hub is 80 ms away again and kioskd
+    /// has found it back, the next citizen is served in full.
     @Test func aHubSlowerThanItsTimeoutLeavesTheCitizenAtAMenuThatSaysSo() async throws {
         try await KioskEndToEnd.run { kiosk in
             _ = try await kiosk.screen(contains: "请插入社保卡")
