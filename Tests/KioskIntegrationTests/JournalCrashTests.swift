@@ -20,8 +20,8 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let db = folder.appendingPathComponent("kiosk.sqlite").path
-        var seed = UInt64.random(in: 1...UInt64.max)
-        let firstSeed = seed
+        let firstSeed = UInt64.random(in: 1...UInt64.max)
+        var random = SplitMix64(seed: firstSeed)
         var everAcknowledged = 0
         var headBefore = 0
         var killedWhileAppending = 0
@@ -29,7 +29,7 @@ import Testing
         for round in 1...Self.kills {
             // Kill anywhere from process start (before the store is even open) to well into the loop
             // (a start-up takes longer under a sanitizer: the window stretches with it).
-            let delay = Int(splitmix(&seed) % UInt64(220 * TestTime.scale)) + 5
+            let delay = Int(random.next() % UInt64(220 * TestTime.scale)) + 5
             let (acknowledged, status, stderr) = try await Self.runChild(db: db, killAfterMilliseconds: delay)
             let context = "round \(round), kill after \(delay) ms, seed \(firstSeed), time scale \(TestTime.scale)"
             guard case .signaled(let signal) = status, signal == SIGKILL else {
@@ -81,13 +81,4 @@ import Testing
         }
         return (result.closureResult, result.terminationStatus, result.standardError)
     }
-}
-
-/// A small seeded generator, so a failing run can be told apart by its seed.
-private func splitmix(_ state: inout UInt64) -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
 }
