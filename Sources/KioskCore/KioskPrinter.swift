@@ -23,11 +23,15 @@ public protocol KioskPrinter: Sendable {
     func resume() async throws
     /// After a start: closes every open request of this queue by CUPS's job history (completed →
     /// done; aborted, cancelled or missing → closed and reported). Reprints nothing itself:
-    /// `shouldReprint` says where printing again is safe.
-    func reconcile() async throws -> [PrintReconciliation]
+    /// `shouldReprint` says where printing again is safe. A request CUPS cannot be asked about
+    /// now stays open and is listed as unsettled; the others are settled all the same. Throws
+    /// only when the open requests cannot be read.
+    func reconcile() async throws -> PrintReconciliationPass
     /// `reconcile()`, but a job not yet finished is cancelled at CUPS and closed as
     /// `cancelledAtStart`: what kioskd does at start, when no citizen waits for any job.
-    func reconcileCancellingUnfinished() async throws -> [PrintReconciliation]
+    /// `only` limits the pass to those requests (a retry of the ones left unsettled at start must
+    /// never touch a later citizen's job).
+    func reconcileCancellingUnfinished(only: Set<String>?) async throws -> PrintReconciliationPass
 }
 
 /// A document to print, already rendered.
@@ -145,6 +149,27 @@ public struct PrintReconciliation: Sendable, Equatable {
         self.finding = finding
         self.jobId = jobId
         self.shouldReprint = shouldReprint
+    }
+}
+
+/// One reconciliation pass over a queue: what it settled, and what it could not settle now.
+public struct PrintReconciliationPass: Sendable, Equatable {
+    /// A request left open: CUPS (or the log) failed for it this time.
+    public struct Unsettled: Sendable, Equatable {
+        public var request: PrintRequest
+        public var reason: String
+        public init(request: PrintRequest, reason: String) {
+            self.request = request
+            self.reason = reason
+        }
+    }
+
+    public var findings: [PrintReconciliation]
+    public var unsettled: [Unsettled]
+
+    public init(findings: [PrintReconciliation] = [], unsettled: [Unsettled] = []) {
+        self.findings = findings
+        self.unsettled = unsettled
     }
 }
 

@@ -218,22 +218,27 @@ public actor CUPSKioskPrinter: KioskPrinter {
 
     // MARK: reconciliation
 
-    public func reconcile() async throws -> [PrintReconciliation] {
-        try await reconcileAll(cancellingUnfinished: false)
+    public func reconcile() async throws -> PrintReconciliationPass {
+        try await reconcileAll(cancellingUnfinished: false, only: nil)
     }
 
-    public func reconcileCancellingUnfinished() async throws -> [PrintReconciliation] {
-        try await reconcileAll(cancellingUnfinished: true)
+    public func reconcileCancellingUnfinished(only: Set<String>?) async throws -> PrintReconciliationPass {
+        try await reconcileAll(cancellingUnfinished: true, only: only)
     }
 
-    private func reconcileAll(cancellingUnfinished: Bool) async throws -> [PrintReconciliation] {
-        try await KioskError.during("reconciling print requests of \(queue)") {
-            var results: [PrintReconciliation] = []
-            for request in try await log.openRequests() where request.printer == queue {
-                results.append(try await reconcile(request, cancellingUnfinished: cancellingUnfinished))
+    private func reconcileAll(cancellingUnfinished: Bool, only: Set<String>?) async throws -> PrintReconciliationPass {
+        let open = try await KioskError.during("reading the open print requests of \(queue)") { try await log.openRequests() }
+        var pass = PrintReconciliationPass()
+        for request in open where request.printer == queue && only.map({ $0.contains(request.id) }) != false {
+            // One request CUPS cannot answer for must not keep the others' findings from the
+            // journal: those are closed in the log already.
+            do {
+                pass.findings.append(try await reconcile(request, cancellingUnfinished: cancellingUnfinished))
+            } catch {
+                pass.unsettled.append(.init(request: request, reason: "\(error)"))
             }
-            return results
         }
+        return pass
     }
 
     private func reconcile(_ request: PrintRequest, cancellingUnfinished: Bool) async throws -> PrintReconciliation {

@@ -12,12 +12,16 @@ public final class FakePrinter: KioskPrinter {
         public var submitError: KioskError?
         /// Jobs stay `processing` until released or cancelled.
         public var holdJobs = false
+        /// The answers of the start's reconciliation passes, one per call (then empty passes).
+        public var reconciliations: [PrintReconciliationPass] = []
         public init() {}
     }
 
     public struct Record: Sendable {
         public var submissions: [PrintSubmission] = []
         public var cancelled: [Int] = []
+        /// The `only` of each reconciliation pass asked for at start.
+        public var reconciledOnly: [Set<String>?] = []
     }
 
     public let queue: String
@@ -93,6 +97,11 @@ public final class FakePrinter: KioskPrinter {
 
     public func resume() async throws {}
 
-    public func reconcile() async throws -> [PrintReconciliation] { [] }
-    public func reconcileCancellingUnfinished() async throws -> [PrintReconciliation] { [] }
+    public func reconcile() async throws -> PrintReconciliationPass { PrintReconciliationPass() }
+    public func reconcileCancellingUnfinished(only: Set<String>?) async throws -> PrintReconciliationPass {
+        state.withLock { state in
+            state.1.reconciledOnly.append(only)
+            return state.0.reconciliations.isEmpty ? PrintReconciliationPass() : state.0.reconciliations.removeFirst()
+        }
+    }
 }

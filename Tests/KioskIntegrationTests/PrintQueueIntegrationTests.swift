@@ -80,7 +80,7 @@ import Testing
         var findings: [String: PrintReconciliation] = [:]
         let deadline = ContinuousClock.now + .seconds(15)
         repeat {
-            for r in try await restarted.reconcile() { findings[r.request.id] = r }
+            for r in try await restarted.reconcile().findings { findings[r.request.id] = r }
             if findings[sent]?.finding != .stillInQueue { break }
             try await Task.sleep(for: .milliseconds(300))
         } while ContinuousClock.now < deadline

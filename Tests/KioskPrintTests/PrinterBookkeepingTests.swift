@@ -15,6 +15,8 @@ actor FakeQueue: PrintQueueBackend {
     var cancelled: [Int] = []
     /// How many job queries fail next as if cupsd were down (-1: all of them).
     var unanswered = 0
+    /// Jobs whose every query fails (cupsd cannot be asked about them now).
+    var failing: Set<Int> = []
     /// States a followed job goes through, one per poll.
     var script: [Int: [PrintJobState]] = [:]
     /// The next Print-Job's answer is lost as cupsd goes away; `true`: it had queued the job.
@@ -37,6 +39,7 @@ actor FakeQueue: PrintQueueBackend {
         names[id] = nil
     }
     func leaveUnanswered(_ count: Int) { unanswered = count }
+    func failQueries(for ids: Set<Int>) { failing = ids }
 
     func snapshot() async -> PrinterSnapshot {
         PrinterSnapshot(queue: "q", condition: condition, state: condition == .ready ? "idle" : "processing", reasons: [])
@@ -60,6 +63,7 @@ actor FakeQueue: PrintQueueBackend {
         return status
     }
     func job(_ id: Int) async throws -> PrintJobStatus? {
+        if failing.contains(id) { throw KioskError(.cupsUnavailable, "IPP request to cupsd failed: connection refused") }
         if unanswered != 0 {
             if unanswered > 0 { unanswered -= 1 }
             throw KioskError(.cupsUnavailable, "IPP request to cupsd failed: connection refused")
@@ -241,7 +245,7 @@ actor FakeQueue: PrintQueueBackend {
         await queue.add(job: 7, name: "kioskd-sent-unattached", state: .completed)
         let printer = CUPSKioskPrinter(queue: "q", backend: queue, log: log, pollInterval: .seconds(1), jobPollInterval: .milliseconds(5))
 
-        let results = Dictionary(uniqueKeysWithValues: try await printer.reconcile().map { ($0.request.id, $0) })
+        let results = Dictionary(uniqueKeysWithValues: try await printer.reconcile().findings.map { ($0.request.id, $0) })
         #expect(results.count == 7, "only this queue's requests")
         #expect(results["done"]?.finding == .completed && results["done"]?.shouldReprint == false)
         #expect(results["aborted-receipt"]?.finding == .aborted && results["aborted-receipt"]?.shouldReprint == true)
@@ -275,6 +279,41 @@ actor FakeQueue: PrintQueueBackend {
         #expect(entry.payload["state"] == .string("unknown") && entry.payload["finding"] == .string("cancelled-while-printing"))
     }
 
+    /// A request CUPS cannot answer for stays open and is named; the ones before and after it are
+    /// settled all the same (their findings reach the journal), and a second pass limited to it
+    /// leaves a citizen's job sent meanwhile alone.
+    @Test func aRequestCUPSCannotAnswerForLeavesTheOthersSettled() async throws {
+        func request(_ id: String, jobId: Int) -> PrintRequest {
+            PrintRequest(
+                id: id, kind: .certificate, printer: "q", sessionId: "s-\(id)", documentSHA256: "00", pages: 1,
+                createdAt: "2026-11-22T02:00:00Z", jobId: jobId, safeToRetry: false)
+        }
+        let log = InMemoryPrintRequestLog(open: [request("done", jobId: 1), request("unanswered", jobId: 2), request("held", jobId: 3)])
+        let queue = FakeQueue(log: log)
+        await queue.set(.paperOut)
+        await queue.add(job: 1, name: "kioskd-done", state: .completed)
+        await queue.add(job: 2, name: "kioskd-unanswered", state: .held)
+        await queue.add(job: 3, name: "kioskd-held", state: .held)
+        await queue.failQueries(for: [2])
+        let printer = CUPSKioskPrinter(queue: "q", backend: queue, log: log, pollInterval: .seconds(1), jobPollInterval: .milliseconds(5))
+
+        let first = try await printer.reconcileCancellingUnfinished(only: nil)
+        #expect(first.findings.map(\.request.id) == ["done", "held"])
+        #expect(first.findings.map(\.finding) == [.completed, .cancelledAtStart])
+        #expect(first.unsettled.map(\.request.id) == ["unanswered"])
+        #expect(first.unsettled.first?.reason.contains("connection refused") == true)
+        #expect(try await log.openRequests().map(\.id) == ["unanswered"])
+
+        // A citizen is served meanwhile; cupsd answers again.
+        try await log.recordRequest(request("citizen-now", jobId: 4))
+        await queue.add(job: 4, name: "kioskd-citizen-now", state: .held)
+        await queue.failQueries(for: [])
+        let retry = try await printer.reconcileCancellingUnfinished(only: ["unanswered"])
+        #expect(retry.findings.map(\.request.id) == ["unanswered"] && retry.unsettled.isEmpty)
+        #expect(await queue.cancelled == [3, 2], "the citizen's job 4 is not touched")
+        #expect(try await log.openRequests().map(\.id) == ["citizen-now"])
+    }
+
     private func reconcileProcessingCertificate(printer condition: PrinterCondition) async throws -> PrintReconciliation {
         let open = [
             PrintRequest(
@@ -291,7 +330,7 @@ actor FakeQueue: PrintQueueBackend {
         await queue.add(job: 6, name: "kioskd-done", state: .completed)
         let printer = CUPSKioskPrinter(queue: "q", backend: queue, log: log, pollInterval: .seconds(1), jobPollInterval: .milliseconds(5))
 
-        let results = Dictionary(uniqueKeysWithValues: try await printer.reconcileCancellingUnfinished().map { ($0.request.id, $0) })
+        let results = Dictionary(uniqueKeysWithValues: try await printer.reconcileCancellingUnfinished(only: nil).findings.map { ($0.request.id, $0) })
         #expect(results["held-cert"]?.shouldReprint == false)
         #expect(results["done"]?.finding == .completed)
         #expect(await queue.cancelled == [5])
