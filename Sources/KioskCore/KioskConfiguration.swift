@@ -123,12 +123,24 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
     }
 
     public struct Metrics: Sendable, Equatable, Codable {
-        /// host:port of the Prometheus endpoint; empty: no endpoint. Beyond loopback only with `allow`.
+        /// host:port of the Prometheus endpoint; empty: no endpoint. Beyond loopback only with
+        /// `allow` or with TLS and client certificates (or both).
         public var listen: String = "127.0.0.1:9464"
         /// The scrapers' networks (CIDR, e.g. 10.20.0.0/16): anyone else gets 403; 127.0.0.1 and ::1 always may.
         public var allow: [String] = []
+        /// HTTPS: the endpoint's certificate and key (PEM paths), and the CA a scraper's client
+        /// certificate must be signed by (a scraper without one is refused in the handshake).
+        public var certificate: String?
+        public var key: String?
+        public var clientCA: String?
         public init() {}
-        enum CodingKeys: String, CodingKey, CaseIterable { case listen, allow }
+        enum CodingKeys: String, CodingKey, CaseIterable { case listen, allow, certificate, key, clientCA }
+
+        /// The endpoint's TLS files, when it speaks HTTPS.
+        public var tls: (certificate: String, key: String, clientCA: String)? {
+            guard let certificate, let key, let clientCA else { return nil }
+            return (certificate, key, clientCA)
+        }
     }
 
     public struct Journal: Sendable, Equatable, Codable {
@@ -220,9 +232,16 @@ public struct KioskConfiguration: Sendable, Equatable, Codable {
         if control.socket.isEmpty || control.socket.utf8.count > 100 { errors.append("control.socket: a socket path of at most 100 bytes") }
         if !metrics.listen.isEmpty, KioskConfiguration.hostPort(metrics.listen) == nil {
             errors.append("metrics.listen: host:port (e.g. 127.0.0.1:9464), or empty for none")
-        } else if let (host, _) = KioskConfiguration.hostPort(metrics.listen), !KioskConfiguration.isLoopback(host), metrics.allow.isEmpty {
+        } else if let (host, _) = KioskConfiguration.hostPort(metrics.listen), !KioskConfiguration.isLoopback(host), metrics.allow.isEmpty,
+            metrics.tls == nil
+        {
             errors.append(
-                "metrics.allow: metrics.listen '\(metrics.listen)' is beyond loopback, so list the scrapers' networks (e.g. 10.20.0.0/16)")
+                "metrics.allow: metrics.listen '\(metrics.listen)' is beyond loopback, so list the scrapers' networks (e.g. 10.20.0.0/16)"
+                    + " or give metrics.certificate, metrics.key and metrics.clientCA")
+        }
+        let tlsFiles = [metrics.certificate, metrics.key, metrics.clientCA]
+        if tlsFiles.contains(where: { $0 != nil }), tlsFiles.contains(where: { $0 == nil || $0!.isEmpty }) {
+            errors.append("metrics.certificate, metrics.key, metrics.clientCA: all three (HTTPS with client certificates), or none")
         }
         for network in metrics.allow where IPNetwork(network) == nil {
             errors.append("metrics.allow: '\(network)' is not an address or network (CIDR, e.g. 10.20.0.0/16 or fd00::/8)")
@@ -286,6 +305,9 @@ extension KioskConfiguration.Metrics {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         listen = try c.decodeIfPresent(String.self, forKey: .listen) ?? listen
         allow = try c.decodeIfPresent([String].self, forKey: .allow) ?? allow
+        certificate = try c.decodeIfPresent(String.self, forKey: .certificate)
+        key = try c.decodeIfPresent(String.self, forKey: .key)
+        clientCA = try c.decodeIfPresent(String.self, forKey: .clientCA)
     }
 }
 

@@ -28,7 +28,7 @@ extension KioskApp {
         if !siteProblems.isEmpty {
             for problem in siteProblems { logger.critical("out of service: \(problem)") }
             let reason = KioskError(.configuration, siteProblems.map(\.description).joined(separator: "\n"))
-            return outOfServiceFront(reason, configuration: configuration, options: options, logger: logger)
+            return outOfServiceFront(reason, configuration: configuration, options: options, store: store, logger: logger)
         }
         let output: TerminalOutput
         let hub: HTTPHubClient
@@ -38,7 +38,7 @@ extension KioskApp {
         } catch {
             let reason = (error as? KioskError) ?? KioskError(.configuration, "\(error)")
             logger.critical("out of service: \(reason)")
-            return outOfServiceFront(reason, configuration: configuration, options: options, logger: logger)
+            return outOfServiceFront(reason, configuration: configuration, options: options, store: store, logger: logger)
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration]
         var outOfService: KioskError?
@@ -62,6 +62,12 @@ extension KioskApp {
                         logger: logger)),
             ]
             if forDisk { services.append(.init(service: StoreRecoveryWatch(store: store, desk: desk))) }
+            if let scrape = metricsService(
+                configuration, metrics: KioskMetrics(registry: KioskMetrics.daemonRegistry()), store: store, hub: hub, control: control,
+                outOfService: true, logger: logger)
+            {
+                services.append(.init(service: scrape))
+            }
         }
         return KioskFront(
             configuration: configuration, group: ServiceGroup(configuration: .init(services: services, logger: logger)), hub: hub,
@@ -70,14 +76,23 @@ extension KioskApp {
 
     /// A front that only shows the out-of-service notice (no store, no hub); without a terminal,
     /// one that only logs why and tells systemd it is up.
-    static func outOfServiceFront(_ reason: KioskError, configuration: KioskConfiguration, options: Options, logger: Logger) -> KioskFront {
+    static func outOfServiceFront(
+        _ reason: KioskError, configuration: KioskConfiguration, options: Options, store: (any RecordStore)? = nil, logger: Logger
+    ) -> KioskFront {
         let output: TerminalOutput?
         do { output = try TerminalOutput(ttyPath: options.ttyPath) } catch {
             logger.critical("no screen for the out-of-service notice: \(error)")
             output = nil
         }
         let notice = OutOfServiceService(reason: reason, output: output, kioskId: configuration.kiosk.id)
-        let group = ServiceGroup(configuration: .init(services: [.init(service: notice)], logger: logger))
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: notice)]
+        if let scrape = metricsService(
+            configuration, metrics: KioskMetrics(registry: KioskMetrics.daemonRegistry()), store: store, hub: nil, control: nil,
+            outOfService: true, logger: logger)
+        {
+            services.append(.init(service: scrape))
+        }
+        let group = ServiceGroup(configuration: .init(services: services, logger: logger))
         return KioskFront(configuration: configuration, group: group, hub: nil, outOfService: reason, logger: logger)
     }
 
@@ -125,17 +140,30 @@ extension KioskApp {
                 service: HeartbeatService(
                     configuration: configuration, hub: hub, store: store, control: control, monitor: monitor, logger: logger)),
         ]
-        if !configuration.metrics.listen.isEmpty {
-            let hubFiles = configuration.hub
-            let certificates = [("hub-client", hubFiles.clientCertificate), ("hub-ca", hubFiles.caCertificate)]
-                .compactMap { label, path in path.map { (label: label, path: $0) } }
-            services.append(
-                .init(
-                    service: MetricsService(
-                        listen: configuration.metrics.listen, allow: configuration.metrics.allow, certificates: certificates,
-                        metrics: metrics, store: store, hub: hub, control: control, logger: logger)))
+        if let scrape = metricsService(configuration, metrics: metrics, store: store, hub: hub, control: control, logger: logger) {
+            services.append(.init(service: scrape))
         }
         return services
+    }
+
+    /// The Prometheus endpoint as configured (nil: `metrics.listen` is empty), exporting the
+    /// expiry of every certificate the site file names.
+    static func metricsService(
+        _ configuration: KioskConfiguration, metrics: KioskMetrics, store: (any RecordStore)?, hub: (any HubClient)?,
+        control: KioskControlState?, outOfService: Bool = false, logger: Logger
+    ) -> MetricsService? {
+        let settings = configuration.metrics
+        guard !settings.listen.isEmpty else { return nil }
+        let certificates = [
+            ("hub-client", configuration.hub.clientCertificate), ("hub-ca", configuration.hub.caCertificate),
+            ("metrics", settings.certificate), ("metrics-client-ca", settings.clientCA),
+        ].compactMap { label, path in path.map { (label: label, path: $0) } }
+        var service = MetricsService(
+            listen: settings.listen, allow: settings.allow, certificates: certificates, metrics: metrics, store: store, hub: hub,
+            control: control, logger: logger)
+        service.tls = settings.tls
+        service.outOfService = outOfService
+        return service
     }
 
     /// The adapters one front runs on, behind their ports, and the front's kiosk-config files.

@@ -220,7 +220,7 @@ public struct KioskMetrics: Sendable {
         "input-tray-missing", "toner-empty", "toner-low", "marker-supply-empty", "marker-supply-low", "shutdown",
         "connecting-to-device", "timed-out", "other",
     ]
-    static let certificates: Set<String> = ["hub-client", "hub-ca", "metrics"]
+    static let certificates: Set<String> = ["hub-client", "hub-ca", "metrics", "metrics-client-ca"]
     /// Faults journalled without a `device` field, by the device they belong to.
     static let faultDevices: [String: String] = ["card-left-in-slot": "card-reader"]
 

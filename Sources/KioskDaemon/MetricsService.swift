@@ -1,16 +1,20 @@
 import Foundation
 import Hummingbird
+import HummingbirdTLS
 import KioskConfig
 import KioskControl
 import KioskControlServer
 import KioskCore
 import Logging
 import NIOCore
+import NIOSSL
 import ServiceLifecycle
 
 /// The Prometheus endpoint: `GET /metrics` on `metrics.listen`. On loopback by default; on
 /// another address only with `metrics.allow`, the scrapers' networks: every other peer gets 403
-/// before anything is said (a kiosk's metrics tell when it is unattended). It also keeps the
+/// before anything is said (a kiosk's metrics tell when it is unattended); or over HTTPS, where
+/// only a scraper whose client certificate `metrics.clientCA` signed gets past the handshake
+/// (both may be set: then a scraper needs both). It also keeps the
 /// gauges fresh: the breaker state as the hub client publishes it, the outbox backlog and its
 /// age, maintenance and the applied configuration version every few seconds, and the TLS
 /// certificates' expiry once. Metrics are a technicians' aid: when the port cannot be used,
@@ -18,13 +22,20 @@ import ServiceLifecycle
 struct MetricsService: Service {
     let listen: String
     var allow: [String] = []
+    /// HTTPS with client certificates; nil: plain HTTP.
+    var tls: (certificate: String, key: String, clientCA: String)?
     /// The certificates whose expiry is exported, by the `certificate` label.
     var certificates: [(label: String, path: String)] = []
     let metrics: KioskMetrics
-    let store: any RecordStore
-    let hub: any HubClient
+    /// The outbox's backlog comes from it; nil (no store opened) exports none.
+    let store: (any RecordStore)?
+    /// The breaker's state comes from it; nil (no hub client) exports none.
+    let hub: (any HubClient)?
     /// The supervisor's view, for the configuration version; nil leaves it to `setConfigVersion`.
     let control: KioskControlState?
+    /// An out-of-service front scrapes too: the centre then sees why the kiosk does not serve
+    /// (`kioskd_out_of_service` 1), not only that it went quiet.
+    var outOfService = false
     var refreshEvery: Duration = .seconds(5)
     let logger: Logger
 
@@ -32,15 +43,16 @@ struct MetricsService: Service {
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
     /// `metrics.listen` as a host and port to bind; beyond loopback only with an allow list.
-    static func address(_ listen: String, allow: [String] = []) throws -> (host: String, port: Int) {
+    static func address(_ listen: String, allow: [String] = [], tls: Bool = false) throws -> (host: String, port: Int) {
         guard let (host, port) = KioskConfiguration.hostPort(listen) else {
             throw KioskError(.configuration, "metrics.listen '\(listen)': host:port, e.g. 127.0.0.1:9464")
         }
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        guard KioskConfiguration.isLoopback(bare) || !allow.isEmpty else {
+        guard KioskConfiguration.isLoopback(bare) || !allow.isEmpty || tls else {
             throw KioskError(
                 .configuration,
-                "metrics.listen '\(listen)' is beyond loopback: list the scrapers' networks in metrics.allow (e.g. 10.20.0.0/16)")
+                "metrics.listen '\(listen)' is beyond loopback: list the scrapers' networks in metrics.allow (e.g. 10.20.0.0/16)"
+                    + " or give metrics.certificate, metrics.key and metrics.clientCA")
         }
         return (bare, port)
     }
@@ -60,9 +72,11 @@ struct MetricsService: Service {
         let host: String
         let port: Int
         let allowed: [IPNetwork]
+        let serverTLS: TLSConfiguration?
         do {
-            (host, port) = try Self.address(listen, allow: allow)
+            (host, port) = try Self.address(listen, allow: allow, tls: tls != nil)
             allowed = try Self.allowList(allow)
+            serverTLS = try tls.map(Self.serverTLS)
         } catch {
             logger.error("metrics endpoint not started: \(error)")
             try? await gracefulShutdown()
@@ -70,14 +84,26 @@ struct MetricsService: Service {
         }
         exportCertificateExpiry()
         let router = Router(context: ScrapeContext.self)
-        router.middlewares.add(ScrapeAllowMiddleware(allowed: allowed, logger: logger))
+        // With HTTPS and no network list, the client certificate is the whole admission.
+        if tls == nil || !allow.isEmpty { router.middlewares.add(ScrapeAllowMiddleware(allowed: allowed, logger: logger)) }
         router.get("/metrics") { [metrics] _, _ in
             Response(
                 status: .ok, headers: [.contentType: Self.contentType],
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
         }
-        let app = Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "kioskd-metrics"), logger: logger)
+        let configuration = ApplicationConfiguration(address: .hostname(host, port: port), serverName: "kioskd-metrics")
+        let app: Application<RouterResponder<ScrapeContext>>
+        do {
+            app =
+                try serverTLS.map {
+                    Application(
+                        router: router, server: try .tls(.http1(), tlsConfiguration: $0), configuration: configuration, logger: logger)
+                } ?? Application(router: router, configuration: configuration, logger: logger)
+        } catch {
+            logger.error("metrics endpoint not started: \(error)")
+            try? await gracefulShutdown()
+            return
+        }
         await withDiscardingTaskGroup { group in
             group.addTask { await refreshGauges() }
             group.addTask { await followBreaker() }
@@ -92,8 +118,26 @@ struct MetricsService: Service {
         }
     }
 
+    /// The server side of HTTPS: this endpoint's certificate, and a client certificate required,
+    /// signed by the scrapers' CA (a scraper is known by its certificate, not by a host name).
+    static func serverTLS(_ files: (certificate: String, key: String, clientCA: String)) throws -> TLSConfiguration {
+        do {
+            var tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(files.certificate).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: files.key, format: .pem)))
+            tls.certificateVerification = .noHostnameVerification
+            tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(files.clientCA))
+            return tls
+        } catch {
+            throw KioskError(
+                .configuration,
+                "metrics TLS files (\(files.certificate), \(files.key), \(files.clientCA)) cannot be used: \(error)")
+        }
+    }
+
     /// The breaker's state as it changes (the stream starts with the current one).
     private func followBreaker() async {
+        guard let hub else { return }
         try? await cancelWhenGracefulShutdown {
             for await status in hub.statusUpdates() { metrics.setHubStatus(status) }
         }
@@ -109,6 +153,16 @@ struct MetricsService: Service {
     }
 
     func refreshOnce() async {
+        if let store { await refreshOutbox(store) }
+        if let control {
+            metrics.setConfigVersion(await control.config.version)
+            metrics.setKioskState(outOfService: outOfService, maintenance: await control.maintenance.on)
+        } else {
+            metrics.setKioskState(outOfService: outOfService, maintenance: false)
+        }
+    }
+
+    private func refreshOutbox(_ store: any RecordStore) async {
         do {
             // One read of the outbox for both gauges.
             let waiting = try await store.outboxWaiting()
@@ -121,10 +175,6 @@ struct MetricsService: Service {
             }
         } catch {
             logger.debug("metrics: outbox status not read: \(error)")
-        }
-        if let control {
-            metrics.setConfigVersion(await control.config.version)
-            metrics.setKioskState(outOfService: false, maintenance: await control.maintenance.on)
         }
     }
 

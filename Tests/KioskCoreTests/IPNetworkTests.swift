@@ -41,4 +41,20 @@ import Testing
             configuration.validationErrors().isEmpty && KioskConfiguration.isLoopback("[::1]") && !KioskConfiguration.isLoopback("10.0.0.1")
         )
     }
+
+    /// HTTPS with client certificates opens the endpoint without a network list; it takes all
+    /// three files or none.
+    @Test func anOpenEndpointOverHTTPSNeedsItsThreeFiles() {
+        var configuration = KioskConfiguration()
+        configuration.metrics.listen = "0.0.0.0:9464"
+        configuration.metrics.certificate = "/etc/kioskd/tls/metrics.crt"
+        configuration.metrics.key = "/etc/kioskd/tls/metrics.key"
+        #expect(
+            configuration.validationErrors().contains(
+                "metrics.certificate, metrics.key, metrics.clientCA: all three (HTTPS with client certificates), or none"))
+        #expect(configuration.validationErrors().contains { $0.hasPrefix("metrics.allow:") })
+        configuration.metrics.clientCA = "/etc/kioskd/tls/scrapers-ca.crt"
+        #expect(configuration.validationErrors().isEmpty)
+        #expect(configuration.metrics.tls?.clientCA == "/etc/kioskd/tls/scrapers-ca.crt")
+    }
 }

@@ -23,7 +23,8 @@ struct KioskEndToEnd: Sendable {
     /// started again on the same store, in the same terminal.
     static func run(
         certificatePrinter: String = "kiosk-a4", sessionYAML: String = "", pollSeconds: Double = 0, metricsListen: String = "",
-        metricsAllow: [String] = [], restartedWhenKilled: Bool = false, psam: Bool = false, cameraPipeline: String = "",
+        metricsAllow: [String] = [], metricsYAML: String = "", filesDirectory: String? = nil, restartedWhenKilled: Bool = false,
+        psam: Bool = false, cameraPipeline: String = "",
         scanner: Bool = false, environment: [String: String] = [:], _ body: @Sendable (KioskEndToEnd) async throws -> Void
     ) async throws {
         let seed = Rigs.repo.appendingPathComponent("devices/hub-seed/citizens.json").path
@@ -50,7 +51,7 @@ struct KioskEndToEnd: Sendable {
             store:
               path: \(dir.path)/kiosk.sqlite
             files:
-              directory: \(Rigs.repo.appendingPathComponent("kiosk-config").path)
+              directory: \(filesDirectory ?? Rigs.repo.appendingPathComponent("kiosk-config").path)
             camera:
               folder: \(Rigs.repo.appendingPathComponent("devices/camera").path)
               pipeline: "\(cameraPipeline)"
@@ -61,6 +62,7 @@ struct KioskEndToEnd: Sendable {
             metrics:
               listen: "\(metricsListen)"
               allow: [\(metricsAllow.map { "\"\($0)\"" }.joined(separator: ", "))]
+            \(metricsYAML)
             bundles:
               directory: \(dir.path)/bundles
               trustDirectory: \(dir.path)/trust

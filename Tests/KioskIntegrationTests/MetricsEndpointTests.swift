@@ -139,3 +139,58 @@ final class LoopbackListener: Sendable {
         try await Rigs.tool("curl", ["-s", "-i", "--max-time", "5", "--interface", source, "http://127.0.0.1:\(port)/metrics"]).stdout
     }
 }
+
+/// A fleet's scrape over HTTPS: only a scraper whose client certificate the configured CA signed
+/// gets past the handshake; one without a certificate or with another CA's gets nothing.
+/// Certificates made by openssl for each run (HubTLSTests'); the endpoint's own expiry is exported.
+@Suite(.tags(.integration), .timeLimit(.minutes(2))) struct MetricsTLSTests {
+    @Test func onlyAScraperWithACertificateFromTheClientCAGetsTheMetrics() async throws {
+        let certs = try await HubTLSTests.makeCertificates()
+        let port = try LoopbackListener().releasingPort()
+        let files = """
+              certificate: \(certs.appendingPathComponent("server.crt").path)
+              key: \(certs.appendingPathComponent("server.key").path)
+              clientCA: \(certs.appendingPathComponent("ca.crt").path)
+            """
+        try await KioskEndToEnd.run(metricsListen: "127.0.0.1:\(port)", metricsYAML: files) { kiosk in
+            _ = try await kiosk.screen(contains: "请插入社保卡")
+            func scrape(_ client: String?) async throws -> (exitCode: Int32?, out: String) {
+                var arguments = ["-s", "-i", "--max-time", "5", "--cacert", certs.appendingPathComponent("ca.crt").path]
+                if let client {
+                    arguments += ["--cert", certs.appendingPathComponent("\(client).crt").path]
+                    arguments += ["--key", certs.appendingPathComponent("\(client).key").path]
+                }
+                let out = try await Rigs.tool("curl", arguments + ["https://127.0.0.1:\(port)/metrics"])
+                return (out.exitCode, out.stdout)
+            }
+            var admitted = try await scrape("client")
+            for _ in 0..<50 where !admitted.out.contains("kioskd_hub_breaker_state") {
+                try await Task.sleep(for: .milliseconds(200))
+                admitted = try await scrape("client")
+            }
+            #expect(admitted.exitCode == 0 && admitted.out.contains("200"), "\(admitted)")
+            #expect(admitted.out.contains(#"kioskd_certificate_expiry_timestamp_seconds{certificate="metrics"}"#), "\(admitted.out)")
+            let anonymous = try await scrape(nil)
+            #expect(anonymous.exitCode != 0 && !anonymous.out.contains("kioskd_"), "\(anonymous)")
+            let rogue = try await scrape("rogue")
+            #expect(rogue.exitCode != 0 && !rogue.out.contains("kioskd_"), "\(rogue)")
+            let plain = try await Rigs.tool("curl", ["-s", "--max-time", "5", "http://127.0.0.1:\(port)/metrics"])
+            #expect(!plain.stdout.contains("kioskd_"), "plain HTTP gets nothing: \(plain.stdout)")
+        }
+    }
+}
+
+/// A kiosk out of service still answers its scrape, saying so: the centre's KioskOutOfService
+/// alert needs `kioskd_out_of_service 1`, not a silent target.
+@Suite(.tags(.integration), .timeLimit(.minutes(2))) struct MetricsOutOfServiceTests {
+    @Test func anOutOfServiceKioskIsScrapedAndSaysSo() async throws {
+        let port = try LoopbackListener().releasingPort()
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-kiosk-config-\(UUID().uuidString.prefix(8))").path
+        try await KioskEndToEnd.run(metricsListen: "127.0.0.1:\(port)", filesDirectory: missing) { kiosk in
+            _ = try await kiosk.screen(contains: "暂停服务")
+            let scrape = try await MetricsEndpointTests.scrape(port) { $0.contains("kioskd_out_of_service 1") }
+            #expect(scrape.lines.contains("kioskd_out_of_service 1.0"), "\(scrape.body)")
+            #expect(scrape.lines.contains { $0.hasPrefix(#"kioskd_outbox_backlog{destination="hub.journal"} "#) }, "\(scrape.body)")
+        }
+    }
+}

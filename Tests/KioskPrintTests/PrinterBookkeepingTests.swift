@@ -330,7 +330,8 @@ actor FakeQueue: PrintQueueBackend {
         await queue.add(job: 6, name: "kioskd-done", state: .completed)
         let printer = CUPSKioskPrinter(queue: "q", backend: queue, log: log, pollInterval: .seconds(1), jobPollInterval: .milliseconds(5))
 
-        let results = Dictionary(uniqueKeysWithValues: try await printer.reconcileCancellingUnfinished(only: nil).findings.map { ($0.request.id, $0) })
+        let results = Dictionary(
+            uniqueKeysWithValues: try await printer.reconcileCancellingUnfinished(only: nil).findings.map { ($0.request.id, $0) })
         #expect(results["held-cert"]?.shouldReprint == false)
         #expect(results["done"]?.finding == .completed)
         #expect(await queue.cancelled == [5])
