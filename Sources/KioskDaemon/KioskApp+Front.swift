@@ -20,7 +20,7 @@ extension KioskApp {
     /// out-of-service front that says why.
     static func startFront(
         _ configuration: KioskConfiguration, store: KioskStore, options: Options, control: KioskControlState, desk: ConfigDesk,
-        logger: Logger
+        devices: SharedDeviceMonitor = SharedDeviceMonitor(), logger: Logger
     ) -> KioskFront {
         // A hub in clear beyond loopback or TLS files that cannot work: every hub call would fail
         // (or leak), so the kiosk says which file and what to do instead of serving half.
@@ -45,26 +45,39 @@ extension KioskApp {
         var forDisk = false
         do {
             services = try citizenServices(
-                configuration, store: store, hub: hub, output: output, options: options, control: control, desk: desk, logger: logger)
+                configuration, store: store, hub: hub, output: output, options: options, control: control, desk: desk, devices: devices,
+                logger: logger)
         } catch {
             let reason = (error as? KioskError) ?? KioskError(.configuration, "\(error)")
             logger.critical("out of service: \(reason)")
             outOfService = reason
             // Only the disk's floor passes by itself; a subject key others can read does not.
             forDisk = reason.code == .store && !store.health().canStartSessions
+            let metrics = KioskMetrics(registry: KioskMetrics.daemonRegistry())
+            let monitor = devices.monitor(store: store, metrics: metrics, logger: logger)
             services = [
                 .init(service: HubClientLifetime(client: hub)),
                 .init(service: OutOfServiceService(reason: reason, output: output, kioskId: configuration.kiosk.id)),
+                // The devices are still watched: the heartbeat says how they are (the disk that put
+                // the kiosk out of service among them), and a fault ending meanwhile is journalled.
+                .init(
+                    service: DeviceMonitorService(
+                        configuration: configuration, monitor: monitor,
+                        printers: [
+                            .receipt: CUPSKioskPrinter(queue: configuration.printers.receipt, log: store),
+                            .certificate: CUPSKioskPrinter(queue: configuration.printers.certificate, log: store),
+                        ], readers: PCSCReaderDirectory(), store: store,
+                        rendererPresent: KioskDiagnostics.rendererCheck(DiagnosticOptions(renderExecutable: options.renderExecutable))
+                            .verdict != .fail, logger: logger)),
                 // The centre hears that this kiosk is out of service, not only that it went quiet.
                 .init(
                     service: HeartbeatService(
-                        configuration: configuration, hub: hub, store: store, control: control, monitor: nil, outOfService: true,
+                        configuration: configuration, hub: hub, store: store, control: control, monitor: monitor, outOfService: true,
                         logger: logger)),
             ]
             if forDisk { services.append(.init(service: StoreRecoveryWatch(store: store, desk: desk))) }
             if let scrape = metricsService(
-                configuration, metrics: KioskMetrics(registry: KioskMetrics.daemonRegistry()), store: store, hub: hub, control: control,
-                outOfService: true, logger: logger)
+                configuration, metrics: metrics, store: store, hub: hub, control: control, outOfService: true, logger: logger)
             {
                 services.append(.init(service: scrape))
             }
@@ -99,10 +112,10 @@ extension KioskApp {
     /// The services of one citizen front.
     static func citizenServices(
         _ configuration: KioskConfiguration, store: KioskStore, hub: HTTPHubClient, output: TerminalOutput, options: Options,
-        control: KioskControlState, desk: ConfigDesk, logger: Logger
+        control: KioskControlState, desk: ConfigDesk, devices: SharedDeviceMonitor, logger: Logger
     ) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
         let metrics = KioskMetrics(registry: KioskMetrics.daemonRegistry())
-        let monitor = DeviceMonitor(store: store, metrics: metrics, logger: logger)
+        let monitor = devices.monitor(store: store, metrics: metrics, logger: logger)
         let (environment, files, renderChildren) = try buildEnvironment(
             configuration, store: store, hub: hub, metrics: metrics, monitor: monitor, renderExecutable: options.renderExecutable,
             logger: logger)

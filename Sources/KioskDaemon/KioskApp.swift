@@ -70,9 +70,11 @@ public enum KioskApp {
             // outlives them, so technicians can reach a kiosk that is out of service too.
             let control = KioskControlState()
             let desk = ConfigDesk()
+            let devices = SharedDeviceMonitor()
             let fronts = FrontFactory<KioskStore>(
                 start: { configuration, store in
-                    startFront(configuration, store: store, options: options, control: control, desk: desk, logger: logger)
+                    startFront(
+                        configuration, store: store, options: options, control: control, desk: desk, devices: devices, logger: logger)
                 },
                 outOfService: { reason, configuration in
                     outOfServiceFront(reason, configuration: configuration, options: options, logger: logger)

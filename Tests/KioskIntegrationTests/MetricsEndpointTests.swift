@@ -181,9 +181,10 @@ final class LoopbackListener: Sendable {
 }
 
 /// A kiosk out of service still answers its scrape, saying so: the centre's KioskOutOfService
-/// alert needs `kioskd_out_of_service 1`, not a silent target.
+/// alert needs `kioskd_out_of_service 1`, not a silent target. Its heartbeat says so too, with
+/// its devices, which it still watches.
 @Suite(.tags(.integration), .timeLimit(.minutes(2))) struct MetricsOutOfServiceTests {
-    @Test func anOutOfServiceKioskIsScrapedAndSaysSo() async throws {
+    @Test func anOutOfServiceKioskIsScrapedAndReportsItsDevices() async throws {
         let port = try LoopbackListener().releasingPort()
         let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-kiosk-config-\(UUID().uuidString.prefix(8))").path
         try await KioskEndToEnd.run(metricsListen: "127.0.0.1:\(port)", filesDirectory: missing) { kiosk in
@@ -191,6 +192,16 @@ final class LoopbackListener: Sendable {
             let scrape = try await MetricsEndpointTests.scrape(port) { $0.contains("kioskd_out_of_service 1") }
             #expect(scrape.lines.contains("kioskd_out_of_service 1.0"), "\(scrape.body)")
             #expect(scrape.lines.contains { $0.hasPrefix(#"kioskd_outbox_backlog{destination="hub.journal"} "#) }, "\(scrape.body)")
+            var beat: [String: Any] = [:]
+            var devices: [String] = []
+            for _ in 0..<80 where !devices.contains("a4-printer") {
+                // "null" until the first heartbeat arrives; the printers' first status comes soon after.
+                beat = (try? await kiosk.hubJSON("sim/heartbeats/KIOSK-E2E-0001")) as? [String: Any] ?? [:]
+                devices = (beat["devices"] as? [[String: Any]] ?? []).compactMap { $0["device"] as? String }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            #expect(beat["outOfService"] as? Bool == true, "\(beat)")
+            #expect(devices.contains("a4-printer") && devices.contains("card-reader") && devices.contains("store"), "\(beat)")
         }
     }
 }
