@@ -98,7 +98,8 @@ public struct DeviceHealthBook: Sendable, Equatable {
         let wasFault = previous.state == .failed || previous.state == .degraded
         let isFault = state == .failed || state == .degraded
         if state == .unknown && wasFault {
-            // Keep the fault open; the state word changes for the heartbeat only.
+            // A device that cannot be asked for a while (unknown) after a fault is still faulted
+            // as far as anyone knows: the fault stays open and its state as it was.
             return nil
         }
         entries[device] = Entry(state: state, reasons: reasons, since: now)

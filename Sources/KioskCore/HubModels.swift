@@ -245,6 +245,19 @@ public struct HubHeartbeat: Sendable, Equatable, Codable {
         self.journalHead = journalHead
         self.devices = devices
     }
+
+    // `journalHead` is written as null when the store could not say (the contract lists the key
+    // on every heartbeat), so the keys never vary.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(at, forKey: .at)
+        try c.encode(softwareVersion, forKey: .softwareVersion)
+        try c.encode(configVersion, forKey: .configVersion)
+        try c.encode(outOfService, forKey: .outOfService)
+        try c.encode(maintenance, forKey: .maintenance)
+        try c.encode(journalHead, forKey: .journalHead)
+        try c.encode(devices, forKey: .devices)
+    }
 }
 
 /// A card stayed in the slot after its session; posted to the status endpoint.

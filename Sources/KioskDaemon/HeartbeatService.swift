@@ -55,11 +55,23 @@ struct HeartbeatService: Service {
                     retryAt = nil
                 } catch {
                     failures += 1
-                    let backoff = min(Duration.seconds(1 << min(failures - 1, 12)), max(interval, .seconds(1)))
+                    // A hub that refuses the heartbeat (4xx: the kiosk unknown to it, the body not
+                    // what it expects) will refuse it again: tried once an interval, and said as an
+                    // error for operations, since the centre then sees this kiosk as silent.
+                    let refusal = (error as? HubProblem).flatMap { (400..<500).contains($0.status) ? $0 : nil }
+                    let backoff =
+                        refusal != nil
+                        ? max(interval, .seconds(1)) : min(Duration.seconds(1 << min(failures - 1, 12)), max(interval, .seconds(1)))
                     retryAt = now + backoff
                     // Said on the first failure and then rarely: the outbox already says the hub is away.
                     if failures == 1 || failures.isMultiple(of: 20) {
-                        logger.info("heartbeat not delivered (\(failures) in a row), next try in \(backoff): \(error)")
+                        if let refusal {
+                            logger.error(
+                                "the hub refuses this kiosk's heartbeat (\(failures) in a row, next try in \(backoff)): \(refusal); check kiosk.id and the kiosk's registration at the hub"
+                            )
+                        } else {
+                            logger.info("heartbeat not delivered (\(failures) in a row), next try in \(backoff): \(error)")
+                        }
                     }
                 }
             }

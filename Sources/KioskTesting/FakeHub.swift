@@ -22,6 +22,8 @@ public final class FakeHub: HubClient {
         public var faceDecision = "passed"
         /// Config answers in order; afterwards `.notModified`.
         public var configAnswers: [KioskConfigAnswer] = []
+        /// Every heartbeat is refused with this problem (a hub that does not know the kiosk).
+        public var heartbeatRefusal: HubProblem?
         /// Each call waits this long first (a slow hub).
         public var latency: Duration = .zero
         public init() {}
@@ -145,7 +147,7 @@ public final class FakeHub: HubClient {
     }
 
     public func heartbeat(_ beat: HubHeartbeat) async throws {
-        _ = try await enter("heartbeat") { $0.heartbeats.append(beat) }
+        if let refusal = try await enter("heartbeat", { $0.heartbeats.append(beat) }).heartbeatRefusal { throw refusal }
     }
 
     public func reportCardLeft(_ notice: HubCardLeftNotice) async throws {

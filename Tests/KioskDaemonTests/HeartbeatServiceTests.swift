@@ -5,6 +5,7 @@ import KioskCore
 import KioskTesting
 import Logging
 import Prometheus
+import Synchronization
 import Testing
 
 @testable import KioskDaemon
@@ -67,6 +68,32 @@ import Testing
             Set(json.keys) == ["at", "softwareVersion", "configVersion", "outOfService", "maintenance", "journalHead", "devices"])
         let device = try #require((json["devices"] as? [[String: Any]])?.first)
         #expect(Set(device.keys) == ["device", "state", "reasons", "since"])
+        // A store that could not say its head: the key is there, null.
+        var headless = beat
+        headless.journalHead = nil
+        let bare = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(headless)) as? [String: Any])
+        #expect(bare.keys.contains("journalHead") && bare["journalHead"] is NSNull, "\(bare)")
+    }
+
+    /// A hub that refuses the heartbeat (it does not know this kiosk) is said once as an error
+    /// naming its problem, and the heartbeat goes on being tried.
+    @Test func aHubThatRefusesTheHeartbeatIsSaidAsAnErrorAndTriedAgain() async throws {
+        let hub = FakeHub()
+        hub.script {
+            $0.heartbeatRefusal = HubProblem(
+                status: 403, code: "kiosk-unknown", title: "no such kiosk", retryable: false, requestId: "r-1")
+        }
+        let logs = CapturedLog()
+        let service = HeartbeatService(
+            configuration: Self.configuration(heartbeatSeconds: 1), hub: hub, store: InMemoryRecordStore(),
+            control: KioskControlState(), monitor: nil, checkEvery: .milliseconds(20),
+            logger: Logger(label: "test.heartbeat") { _ in logs })
+        let task = Task { try await service.run() }
+        try await waitUntil { hub.record.heartbeats.count >= 2 }
+        task.cancel()
+        _ = await task.result
+        let errors = logs.lines.filter { $0.level == .error }
+        #expect(errors.count == 1 && errors[0].message.contains("refuses") && errors[0].message.contains("kiosk-unknown"), "\(logs.lines)")
     }
 
     @Test func aDeviceChangeIsSentAtOnceAndNothingElseBeforeTheInterval() async throws {
@@ -118,4 +145,31 @@ func quiet(_ label: String) -> Logger {
     var logger = Logger(label: label)
     logger.logLevel = .critical
     return logger
+}
+
+/// What a service logged, for a test of what it says (swift-log's handler protocol, in memory).
+final class CapturedLog: LogHandler, Sendable {
+    struct Line: Sendable {
+        var level: Logger.Level
+        var message: String
+    }
+    private let captured = Mutex<[Line]>([])
+    var lines: [Line] { captured.withLock { $0 } }
+
+    var logLevel: Logger.Level {
+        get { .trace }
+        set {}
+    }
+    var metadata: Logger.Metadata {
+        get { [:] }
+        set {}
+    }
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { nil }
+        set {}
+    }
+
+    func log(event: LogEvent) {
+        captured.withLock { $0.append(Line(level: event.level, message: "\(event.message)")) }
+    }
 }
