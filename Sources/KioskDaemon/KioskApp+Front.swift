@@ -120,9 +120,7 @@ extension KioskApp {
             configuration, store: store, hub: hub, metrics: metrics, monitor: monitor, renderExecutable: options.renderExecutable,
             logger: logger)
         let input = try TerminalInput(ttyPath: options.ttyPath)
-        var outbox = OutboxDeliverer.Policy()
-        if configuration.journal.retentionDays > 0 { outbox.retention = .seconds(configuration.journal.retentionDays * 86400) }
-        let deliverer = OutboxDeliverer(store: store, uplink: HTTPJournalUplink(client: hub), policy: outbox)
+        let deliverer = OutboxDeliverer(store: store, uplink: HTTPJournalUplink(client: hub), policy: outboxPolicy(configuration))
         let rendererPresent =
             KioskDiagnostics.rendererCheck(DiagnosticOptions(renderExecutable: options.renderExecutable)).verdict != .fail
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
@@ -157,6 +155,14 @@ extension KioskApp {
             services.append(.init(service: scrape))
         }
         return services
+    }
+
+    /// How the outbox delivers and prunes: records the hub acknowledged leave the kiosk after
+    /// `journal.retentionDays` (0 keeps every one).
+    static func outboxPolicy(_ configuration: KioskConfiguration) -> OutboxDeliverer.Policy {
+        var policy = OutboxDeliverer.Policy()
+        if configuration.journal.retentionDays > 0 { policy.retention = .seconds(configuration.journal.retentionDays * 86400) }
+        return policy
     }
 
     /// The Prometheus endpoint as configured (nil: `metrics.listen` is empty), exporting the

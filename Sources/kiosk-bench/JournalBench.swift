@@ -199,16 +199,45 @@ struct JournalAppendChild: AsyncParsableCommand {
 
     @Option(help: "The database file.") var db: String
     @Option(help: "Stop after this many appends (0: until killed).") var count = 0
+    @Option(help: "Date the records this many days back (a journal old enough to prune).") var agedDays = 0
 
     func run() async throws {
         let store = try KioskStore.open(path: db, options: .init(kioskId: "KIOSK-CRASH-0001"))
+        let at = Date().addingTimeInterval(-Double(agedDays) * 86400)
         var i = 0
         while count == 0 || i < count {
             i += 1
-            let record = try await store.append(
-                JournalEntry(kind: .maintenance, sessionId: "crash-\(getpid())", payload: ["i": .int(i), "pid": .int(Int(getpid()))]))
+            let entry = JournalEntry(
+                kind: .maintenance, sessionId: "crash-\(getpid())", payload: ["i": .int(i), "pid": .int(Int(getpid()))])
+            let record = try await (agedDays > 0 ? store.append([entry], at: at)[0] : store.append(entry))
             // One write(2) per line: a line is either wholly in the pipe or not at all.
             FileHandle.standardOutput.write(Data("\(record.seq)\n".utf8))
         }
+    }
+}
+
+/// `kiosk-bench journal-prune-child --db PATH`: acknowledges the journal as the hub would, or
+/// prunes it as kioskd's retention does, once; prints `pruned=N`. For the test of pruning on a
+/// full disk: an error is said on stderr and the exit is 1.
+struct JournalPruneChild: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "journal-prune-child", abstract: "Acknowledge or prune a journal once (disk-full tests).", shouldDisplay: false)
+
+    @Option(help: "The database file.") var db: String
+    @Option(help: "Mark records through this seq as acknowledged by the hub.") var acknowledgeThrough: Int?
+    @Option(help: "Prune acknowledged records older than this many days.") var olderThanDays: Int?
+    @Option(
+        help: "Once the store is open, print `opened` and wait for this file before going on (kioskd's store is open when its disk fills).")
+    var after: String?
+
+    func run() async throws {
+        let store = try KioskStore.open(path: db, options: .init(kioskId: "KIOSK-CRASH-0001"))
+        defer { try? store.close() }
+        if let after {
+            FileHandle.standardOutput.write(Data("opened\n".utf8))
+            while !FileManager.default.fileExists(atPath: after) { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        if let acknowledgeThrough { try await store.acknowledgeJournal(through: acknowledgeThrough) }
+        if let olderThanDays { print("pruned=\(try await store.pruneJournal(olderThan: .seconds(olderThanDays * 86400)))") }
     }
 }

@@ -9,7 +9,8 @@ struct KioskBenchCommand: AsyncParsableCommand {
         commandName: "kiosk-bench",
         abstract: "Benchmarks against same-run baselines (see scripts/bench).",
         subcommands: [
-            CardBench.self, HubBench.self, PrintBench.self, JournalBench.self, JournalAppendChild.self, FlowBench.self, ConfigBench.self,
+            CardBench.self, HubBench.self, PrintBench.self, JournalBench.self, JournalAppendChild.self, JournalPruneChild.self,
+            FlowBench.self, ConfigBench.self,
             FleetBench.self, FaceBench.self, SoakBench.self,
         ])
 }

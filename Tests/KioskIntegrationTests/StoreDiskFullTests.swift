@@ -46,3 +46,48 @@ import Testing
         #expect(stored.count == acknowledged.count, "nothing written that was not acknowledged, nothing acknowledged twice")
     }
 }
+
+/// Retention meets a full disk: the prune is refused with a plain error and takes nothing with
+/// it (the journal and its anchor as they were, the chain verifies); with room again, the same
+/// prune goes through and the rest still verifies from its anchor.
+@Suite(.tags(.integration)) struct PruneDiskFullTests {
+    @Test(.timeLimit(.minutes(2))) func aPruneThatMeetsAFullDiskLosesNothingAndGoesThroughLater() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-prune-full-\(UUID().uuidString.prefix(8))")
+        let small = folder.appendingPathComponent("small").path
+        try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = "\(small)/kiosk.sqlite"
+        let bench = Rigs.executable("kiosk-bench").string
+        let kioskctl = Rigs.executable("kioskctl").string
+        let script = """
+            mount -t tmpfs -o size=16m tmpfs '\(small)' || exit 90
+            '\(bench)' journal-append-child --db '\(db)' --count 2000 --aged-days 200 > /dev/null || exit 91
+            '\(bench)' journal-append-child --db '\(db)' --count 20 > /dev/null || exit 92
+            '\(bench)' journal-prune-child --db '\(db)' --acknowledge-through 2010 || exit 93
+            echo "before=$('\(kioskctl)' journal tail -n 1000000 --json --db '\(db)' | wc -l)"
+            '\(bench)' journal-prune-child --db '\(db)' --older-than-days 180 --after '\(folder.path)/go' \
+              > '\(folder.path)/prune.out' 2> '\(folder.path)/full.err' &
+            pruner=$!
+            for _ in $(seq 400); do grep -q opened '\(folder.path)/prune.out' && break; sleep 0.05; done
+            dd if=/dev/zero of='\(small)/fill' bs=4k 2>/dev/null
+            touch '\(folder.path)/go'
+            wait $pruner; echo "prune-full=$?"
+            tail -c 600 '\(folder.path)/full.err'
+            rm -f '\(small)/fill'
+            '\(kioskctl)' journal verify --db '\(db)' >/dev/null; echo "verify-full=$?"
+            echo "after-full=$('\(kioskctl)' journal tail -n 1000000 --json --db '\(db)' | wc -l)"
+            '\(bench)' journal-prune-child --db '\(db)' --older-than-days 180; echo "prune-again=$?"
+            '\(kioskctl)' journal verify --db '\(db)'; echo "verify-again=$?"
+            echo "after=$('\(kioskctl)' journal tail -n 1000000 --json --db '\(db)' | wc -l)"
+            """
+        let out = try await Rigs.tool("unshare", ["-m", "sh", "-c", script])
+        let text = out.stdout + out.stderr
+        #expect(text.contains("before=2020"), "\(text)")
+        #expect(
+            text.contains("prune-full=1") && text.contains("pruning the journal") && text.contains("is full"),
+            "the prune on a full disk failed, plainly: \(text)")
+        #expect(text.contains("verify-full=0") && text.contains("after-full=2020"), "and took nothing with it: \(text)")
+        #expect(text.contains("pruned=2000") && text.contains("prune-again=0"), "with room, the same prune goes through: \(text)")
+        #expect(text.contains("verify-again=0") && text.contains("after=20"), "the rest verifies from its anchor: \(text)")
+    }
+}
