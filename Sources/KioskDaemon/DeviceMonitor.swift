@@ -10,6 +10,12 @@ actor DeviceMonitor {
     /// The last authentication's verdict on the PSAM: only an authentication can tell a PSAM
     /// that answers wrongly from a good one, so it holds until the next one or until the PSAM leaves.
     private var psamProblem: ProtectedDataProblem?
+    /// The last capture's failure, held like the PSAM's: a camera whose device node is there
+    /// but whose pipeline fails is faulted until a capture works or the device goes away.
+    private var cameraProblem: String?
+    /// Whether kiosk-render is installed (the poll) and the last render's failure.
+    private var rendererInstalled = true
+    private var renderProblem: String?
     private let store: any RecordStore
     private let metrics: KioskMetrics
     private let clock: @Sendable () -> Date
@@ -59,6 +65,41 @@ actor DeviceMonitor {
             await observe(.psam, .failed, reasons: [psamProblem.rawValue])
         } else {
             await observe(.psam, .ok)
+        }
+    }
+
+    /// A capture ended: nil = it gave frames. A citizen's own doing (cancelled) is not noted.
+    func noteCapture(_ problem: String?) async {
+        cameraProblem = problem
+        await observe(.camera, problem == nil ? .ok : .failed, reasons: problem.map { [$0] } ?? [])
+    }
+
+    /// The camera as its poll sees it (the device node, the demo folder), with the last
+    /// capture's verdict while it stays there.
+    func observeCamera(present: Bool) async {
+        guard present else {
+            cameraProblem = nil
+            await observe(.camera, .failed, reasons: ["gone"])
+            return
+        }
+        await observe(.camera, cameraProblem == nil ? .ok : .failed, reasons: cameraProblem.map { [$0] } ?? [])
+    }
+
+    /// A render ended: nil = it made the document.
+    func noteRender(_ problem: String?) async {
+        renderProblem = problem
+        await observeRenderer(installed: rendererInstalled)
+    }
+
+    /// kiosk-render as installed (a file), with the last render's verdict.
+    func observeRenderer(installed: Bool) async {
+        rendererInstalled = installed
+        if !installed {
+            await observe(.renderer, .failed, reasons: ["missing"])
+        } else if let renderProblem {
+            await observe(.renderer, .failed, reasons: [renderProblem])
+        } else {
+            await observe(.renderer, .ok)
         }
     }
 

@@ -35,7 +35,7 @@ struct DeviceMonitorService: Service {
                     }
                 }
                 group.addTask {
-                    await monitor.observe(.renderer, rendererPresent ? .ok : .failed, reasons: rendererPresent ? [] : ["missing"])
+                    await monitor.observeRenderer(installed: rendererPresent)
                     var fullPolls = 0
                     while !Task.isCancelled {
                         let health = await pollOnce()
@@ -68,12 +68,11 @@ struct DeviceMonitorService: Service {
         if let device = configuration.camera.device {
             // The pipeline runs only while a citizen is verified; between them, its device node
             // is what can be watched (a camera unplugged takes it away).
-            let present = FileManager.default.fileExists(atPath: device)
-            await monitor.observe(.camera, present ? .ok : .failed, reasons: present ? [] : ["gone"])
+            await monitor.observeCamera(present: FileManager.default.fileExists(atPath: device))
         } else if configuration.camera.pipeline.isEmpty, !configuration.camera.folder.isEmpty {
             var isFolder: ObjCBool = false
             let present = FileManager.default.fileExists(atPath: configuration.camera.folder, isDirectory: &isFolder) && isFolder.boolValue
-            await monitor.observe(.camera, present ? .ok : .failed, reasons: present ? [] : ["gone"])
+            await monitor.observeCamera(present: present)
         }
         return health
     }

@@ -224,14 +224,16 @@ extension KioskApp {
             executable: renderExecutable ?? ProcessDocumentRenderer.siblingRenderer, fontFamilies: fonts)
         var environment = KioskEnvironment(
             configuration: configuration, store: store, subjectKey: subjectKey, hub: hub, printers: printers,
-            renderer: ProcessDocumentRenderer.renderer(templates: templates, executable: renderExecutable, warmChildren: renderChildren),
+            renderer: MonitoredRenderer(
+                inner: ProcessDocumentRenderer.renderer(templates: templates, executable: renderExecutable, warmChildren: renderChildren),
+                monitor: monitor),
             cardSlot: PCSCCardSlot(
                 readerName: configuration.card.reader.isEmpty ? nil : configuration.card.reader,
                 // Each authentication's outcome goes to the device monitor, which keeps the PSAM's
                 // state between its presence polls.
                 authenticator: PSAMAuthenticator(
                     site: configuration.card, keepsConnection: true, onOutcome: { await monitor.notePSAMAuthentication($0) })),
-            camera: faceCamera(configuration.camera),
+            camera: faceCamera(configuration.camera).map { MonitoredCamera(inner: $0, monitor: monitor) },
             clock: SystemClock(),
             media: [.receipt: templates.receipt.media, .certificate: templates.certificate.media], metrics: metrics)
         if !configuration.scanner.device.isEmpty {
@@ -244,7 +246,10 @@ extension KioskApp {
             }
         }
         environment.localizedRenderers = files.localized.mapValues {
-            ProcessDocumentRenderer.renderer(templates: $0.templates, executable: renderExecutable, warmChildren: renderChildren)
+            MonitoredRenderer(
+                inner: ProcessDocumentRenderer.renderer(
+                    templates: $0.templates, executable: renderExecutable, warmChildren: renderChildren),
+                monitor: monitor)
         }
         return (environment, files, renderChildren)
     }

@@ -214,12 +214,14 @@ public struct KioskMetrics: Sendable {
     static let devices: Set<String> = Set(MonitoredDevice.allCases.map(\.rawValue))
     /// Fault reasons a label may carry: the device monitor's own words and the IPP printer-state
     /// reasons printers commonly report (severity suffixes off).
-    static let faultReasons: Set<String> = [
-        "card-left-in-slot", "gone", "no-service", "missing", "disk-low", "disk-full", "stopped", "paused", "offline",
-        "media-empty", "media-needed", "media-low", "media-jam", "door-open", "cover-open", "interlock-open",
-        "input-tray-missing", "toner-empty", "toner-low", "marker-supply-empty", "marker-supply-low", "shutdown",
-        "connecting-to-device", "timed-out", "other",
-    ]
+    static let faultReasons: Set<String> = Set(
+        [
+            "card-left-in-slot", "gone", "no-service", "missing", "disk-low", "disk-full", "stopped", "paused", "offline",
+            "render-failed", "capture-failed",
+            "media-empty", "media-needed", "media-low", "media-jam", "door-open", "cover-open", "interlock-open",
+            "input-tray-missing", "toner-empty", "toner-low", "marker-supply-empty", "marker-supply-low", "shutdown",
+            "connecting-to-device", "timed-out", "other",
+        ] + ProtectedDataProblem.allCases.map(\.rawValue))
     static let certificates: Set<String> = ["hub-client", "hub-ca", "metrics", "metrics-client-ca"]
     /// Faults journalled without a `device` field, by the device they belong to.
     static let faultDevices: [String: String] = ["card-left-in-slot": "card-reader"]
