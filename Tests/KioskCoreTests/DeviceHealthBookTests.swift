@@ -63,6 +63,9 @@ import Testing
         (.paperLow, .degraded, ["media-low"]),
         (.paperOut, .failed, ["media-empty"]),
         (.stopped, .failed, ["stopped"]),
+        (.jammed, .failed, ["media-jam"]),
+        (.doorOpen, .failed, ["door-open"]),
+        (.offline, .failed, ["offline"]),
     ])
     func printerConditionsMapToStates(condition: PrinterCondition, state: DeviceState, reasons: [String]) {
         let snapshot = PrinterSnapshot(

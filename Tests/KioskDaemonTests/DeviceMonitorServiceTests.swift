@@ -91,4 +91,36 @@ import Testing
         let phases = store.journal.filter { $0.payload["device"] == .string("psam") }.map { $0.payload["phase"] }
         #expect(phases == [.string("began"), .string("ended"), .string("began"), .string("began"), .string("ended")], "\(phases)")
     }
+
+    /// pcscd going and coming back, then the card reader unplugged and plugged in again: each
+    /// fault begins once (a change of reasons is a new record) and ends when the reader is back.
+    @Test func pcscdAndTheCardReaderComingBackEndTheirFaults() async throws {
+        let store = InMemoryRecordStore()
+        let samIn = ReaderStatus(name: "SAM 00", cardPresent: true, atr: "3B6C0000")
+        let (both, monitor) = Self.service(readers: .success([Self.reader("Slot 00"), samIn]), store: store)
+        func poll(_ readers: Result<[ReaderStatus], KioskError>) async {
+            let (template, _) = Self.service(readers: readers, store: store)
+            await DeviceMonitorService(
+                configuration: template.configuration, monitor: monitor, printers: [:], readers: template.readers, store: store,
+                rendererPresent: true, logger: quiet("t")
+            ).pollOnce()
+        }
+        await both.pollOnce()
+        await poll(.failure(KioskError(.pcscUnavailable, "no pcscd")))
+        await poll(.failure(KioskError(.pcscUnavailable, "no pcscd")))
+        await both.pollOnce()
+        #expect(await monitor.state(of: .cardReader) == .ok, "pcscd back")
+        #expect(await monitor.state(of: .psam) == .ok, "pcscd back")
+        await poll(.success([samIn]))
+        await both.pollOnce()
+        #expect(await monitor.state(of: .cardReader) == .ok, "the reader back")
+        let reader = store.journal.filter { $0.payload["device"] == .string("card-reader") }.map {
+            [$0.payload["phase"], $0.payload["reasons"]]
+        }
+        #expect(
+            reader == [
+                [.string("began"), .string("no-service")], [.string("ended"), .string("no-service")],
+                [.string("began"), .string("gone")], [.string("ended"), .string("gone")],
+            ], "\(reader)")
+    }
 }

@@ -43,6 +43,37 @@ extension PrintFaultIntegrationTests {
         try await Self.fault("clear")
     }
 
+    /// A jam, then the door opened on it: each its own reasons at the hub and in the journal (the
+    /// door a new record of the same fault), one end when the printer is ready again.
+    @Test func aJamThenAnOpenDoorAreSaidAsSuchAndEndOnce() async throws {
+        try await Self.fault("clear")
+        do {
+            try await KioskEndToEnd.run(certificatePrinter: "kiosk-fault") { kiosk in
+                _ = try await kiosk.screen(contains: "请插入社保卡")
+                try await Self.untilHeartbeat(kiosk) { Self.device($0, "a4-printer")?["state"] as? String == "ok" }
+                // The rigs' IPP printer says cover-open for an open door (ippeveprinter knows no door-open).
+                for (fault, reason) in [("jam", "media-jam"), ("door-open", "cover-open")] {
+                    try await Self.fault(fault)
+                    let beat = try await Self.untilHeartbeat(kiosk) {
+                        (Self.device($0, "a4-printer")?["reasons"] as? [String])?.contains { $0.hasPrefix(reason) } == true
+                    }
+                    #expect(Self.device(beat, "a4-printer")?["state"] as? String == "failed", "\(beat)")
+                }
+                try await Self.fault("clear")
+                try await Self.untilHeartbeat(kiosk) { Self.device($0, "a4-printer")?["state"] as? String == "ok" }
+                let records = try await Self.faultRecords(kiosk, device: "a4-printer")
+                #expect(records.map { $0["phase"] as? String } == ["began", "began", "ended"], "\(records)")
+                #expect((records.first?["reasons"] as? String)?.contains("media-jam") == true, "\(records)")
+                #expect((records.dropFirst().first?["newReasons"] as? String)?.contains("cover-open") == true, "\(records)")
+                #expect(try await kiosk.journalVerifies())
+            }
+        } catch {
+            try? await Self.fault("clear")
+            throw error
+        }
+        try await Self.fault("clear")
+    }
+
     /// The reference hub's latest heartbeat of the test kiosk, polled until `holds`.
     @discardableResult
     static func untilHeartbeat(_ kiosk: KioskEndToEnd, seconds: Int = 30, _ holds: ([String: Any]) -> Bool) async throws -> [String: Any] {
