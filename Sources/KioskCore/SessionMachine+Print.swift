@@ -108,6 +108,12 @@ extension SessionMachine {
         if status.state == .completed, let pages = status.pages { payload["pages"] = .int(pages) }
         // The paper may come out after its session ended: the worker who helped still signs it.
         if let staffRef { payload["staffRef"] = .string(staffRef) }
+        // A certificate's record names it by the hub's numbers, so the paper in a technician's
+        // hand can be found in the kiosk's journal (kioskctl journal find) as well as at the hub.
+        if kind == .certificate, session?.id == sessionId, let certificate = session?.certificate {
+            payload["certificateNo"] = .string(certificate.certificateNo)
+            payload["verificationCode"] = .string(certificate.verificationCode)
+        }
         emit(
             .journal(
                 JournalEntry(

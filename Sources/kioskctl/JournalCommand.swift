@@ -84,13 +84,16 @@ struct JournalCommand: AsyncParsableCommand {
 
 /// Where the store file is: `--db`, else `store.path` of the configuration file.
 extension JournalCommand {
-    /// A receipt's code checked against this kiosk's own journal, as the hub checks it against its
-    /// copy (`GET /v1/documents/{code}`): for a technician with the paper in hand and no hub.
+    /// A printed paper's code checked against this kiosk's own journal, as the hub checks it
+    /// against its copy (`GET /v1/documents/{code}`): for a technician with the paper in hand and
+    /// no hub. A receipt's code names its record; a certificate's is the hub's verification code,
+    /// found in the record of its print.
     struct Find: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check a receipt's code (R-…) against this kiosk's journal.",
-            discussion: "Exit 0 valid; 1 mismatch, unknown or pruned; 2 not a receipt code.")
-        @Argument(help: "The code printed on the receipt, e.g. R-1042-3fa9c1d2-KIOSK-0001.") var code: String
+            abstract: "Check a printed paper's code (a receipt's R-…, a certificate's verification code) against this kiosk's journal.",
+            discussion: "Exit 0 valid; 1 mismatch, unknown, not printed or pruned; 2 not a code.")
+        @Argument(help: "The code printed on the paper, e.g. R-1042-3fa9c1d2-KIOSK-0001, or a certificate's verification code.")
+        var code: String
         @OptionGroup var location: StoreLocation
         @Flag(help: "Print JSON.") var json = false
 
@@ -106,9 +109,8 @@ extension JournalCommand {
 
         func run() async throws {
             guard let parsed = DocumentCode(code) else {
-                FileHandle.standardError.write(
-                    Data("kioskctl: '\(code)' is not a receipt code (R-seq-hash-kiosk); a certificate is checked at the hub\n".utf8))
-                throw ExitCode(2)
+                try await findCertificate()
+                return
             }
             let (record, anchor) = try await location.run { store in
                 (try await store.records(after: parsed.seq - 1, limit: 1).first, try await store.journalAnchor())
@@ -132,6 +134,72 @@ extension JournalCommand {
             }
             if answer.status != "valid" { throw ExitCode(1) }
         }
+    }
+}
+
+extension JournalCommand.Find {
+    /// What a certificate's verification code finds in this kiosk's journal.
+    struct CertificateAnswer: Encodable {
+        var code: String
+        var kind = "certificate"
+        /// valid (printed here), not-printed (its print ended otherwise), uncertain (the kiosk
+        /// could not tell whether it came out), or unknown (not in this kiosk's journal: another
+        /// kiosk's, older than it keeps, or not a real code).
+        var status: String
+        var kioskId: String?
+        var seq: Int?
+        var certificateNo: String?
+        var printState: String?
+        var issuedAt: String?
+    }
+
+    /// Looks for the print record that carries `code` as its verification code (the newest one:
+    /// a certificate printed again after a jam has two).
+    func findCertificate() async throws {
+        guard !code.isEmpty, code.count <= 64, code.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline }) else {
+            FileHandle.standardError.write(
+                Data("kioskctl: '\(code)' is neither a receipt code (R-seq-hash-kiosk) nor a certificate's verification code\n".utf8))
+            throw ExitCode(2)
+        }
+        let found = try await location.run { store in
+            var after = try await store.journalAnchor()?.seq ?? 0
+            var newest: JournalRecord?
+            while true {
+                let batch = try await store.records(after: after, limit: 1000)
+                guard let last = batch.last else { break }
+                for record in batch where record.kind == .print && record.payload["verificationCode"] == .string(code) {
+                    newest = record
+                }
+                after = last.seq
+            }
+            return newest
+        }
+        var answer = CertificateAnswer(code: code, status: "unknown")
+        if let found {
+            let state = found.payload["state"].flatMap { if case .string(let s) = $0 { s } else { nil } }
+            // "unknown" is the print's own word for paper that may or may not have come out.
+            answer.status = state == "completed" ? "valid" : (state == "unknown" ? "uncertain" : "not-printed")
+            answer.kioskId = found.kioskId
+            answer.seq = found.seq
+            answer.certificateNo = found.payload["certificateNo"].flatMap { if case .string(let s) = $0 { s } else { nil } }
+            answer.printState = state
+            answer.issuedAt = found.time
+        }
+        if json {
+            print(try JSONOutput.encode(answer))
+        } else {
+            switch answer.status {
+            case "valid":
+                print("valid: certificate \(answer.certificateNo ?? "") printed here, record \(found?.seq ?? 0), \(answer.issuedAt ?? "")")
+            case "uncertain":
+                print("uncertain: record \(found?.seq ?? 0) could not tell whether the certificate came out; ask the hub")
+            case "not-printed":
+                print("not printed: record \(found?.seq ?? 0) says its print ended \(answer.printState ?? "otherwise"); ask the hub")
+            default:
+                print("unknown: no print of this certificate in this kiosk's journal; the hub checks every kiosk's")
+            }
+        }
+        if answer.status != "valid" { throw ExitCode(1) }
     }
 }
 

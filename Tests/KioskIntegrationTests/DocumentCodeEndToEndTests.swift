@@ -5,7 +5,8 @@ import Testing
 /// carries its code (R-seq-hash8-kiosk) as text, bound to its own journal record; the reference
 /// hub answers `GET /v1/documents/{code}` valid once the journal reached it, mismatch for a forged
 /// hash, unknown for a record it never had; the certificate's verification code is valid at the
-/// hub; `kioskctl journal find` answers the same from the kiosk's own journal.
+/// hub; `kioskctl journal find` answers the same from the kiosk's own journal (a certificate by
+/// the record of its print, which carries its verification code).
 @Suite(.tags(.integration), .timeLimit(.minutes(3))) struct DocumentCodeEndToEndTests {
     @Test func aPrintedReceiptsCodeIsValidAtTheHubAndOnTheKiosk() async throws {
         let receipts = KioskEndToEnd.keptJobsFolder("receipt")
@@ -47,8 +48,17 @@ import Testing
             let forged = Self.forged(receiptCode)
             let refused = try await Rigs.run("kioskctl", ["journal", "find", forged, "--db", kiosk.storePath])
             #expect(refused.exitCode == 1 && refused.stdout.hasPrefix("mismatch"), "\(refused.stdout)")
-            let notACode = try await Rigs.run("kioskctl", ["journal", "find", "hello", "--db", kiosk.storePath])
+            let notACode = try await Rigs.run("kioskctl", ["journal", "find", "not a code", "--db", kiosk.storePath])
             #expect(notACode.exitCode == 2)
+            // The certificate: found by its verification code in the record of its print.
+            let certificateHere = try await Rigs.run(
+                "kioskctl", ["journal", "find", certificateCode, "--json", "--db", kiosk.storePath])
+            #expect(certificateHere.exitCode == 0, "\(certificateHere.stdout) \(certificateHere.stderr)")
+            #expect(
+                certificateHere.stdout.contains(#""status":"valid""#) && certificateHere.stdout.contains(#""kind":"certificate""#)
+                    && certificateHere.stdout.contains(#""certificateNo":"#), "\(certificateHere.stdout)")
+            let elsewhere = try await Rigs.run("kioskctl", ["journal", "find", "NOT-PRINTED-HERE", "--db", kiosk.storePath])
+            #expect(elsewhere.exitCode == 1 && elsewhere.stdout.hasPrefix("unknown"), "\(elsewhere.stdout)")
 
             // The hub, once the outbox delivered the record.
             var answer: [String: Any] = [:]
