@@ -37,8 +37,25 @@ extension SessionMachine {
     private mutating func send(_ job: PrintJobRequest) {
         var job = job
         job.staffRef = session?.staff?.staffRef
-        pending[job.id] = .print(job.kind, sessionId: job.sessionId, staffRef: job.staffRef)
+        var paper: [String: JournalValue] = [:]
+        if case .certificate(let content) = job.document {
+            paper = Self.certificateIdentity(content.certificate)
+        }
+        pending[job.id] = .print(job.kind, sessionId: job.sessionId, staffRef: job.staffRef, paper: paper)
         emit(.print(job))
+    }
+
+    /// A certificate's number and verification code for its print record, so the paper in a
+    /// technician's hand can be found in the kiosk's journal (kioskctl journal find) as well as at
+    /// the hub. The hub's values go in only as a journal may hold them: short printable ASCII,
+    /// never a run that reads as a resident ID number (which would get the record refused).
+    static func certificateIdentity(_ certificate: HubCertificate) -> [String: JournalValue] {
+        var fields: [String: JournalValue] = [:]
+        for (key, value) in [("certificateNo", certificate.certificateNo), ("verificationCode", certificate.verificationCode)] {
+            let printable = !value.isEmpty && value.count <= 64 && value.allSatisfy { $0.isASCII && !$0.isWhitespace && !$0.isNewline }
+            if printable && !JournalEntry.containsResidentID(value) { fields[key] = .string(value) }
+        }
+        return fields
     }
 
     func receiptJob(_ service: ServiceID, outcomeKey: String) -> PrintJobRequest {
@@ -99,7 +116,7 @@ extension SessionMachine {
 
     /// `uncertain`: the job may have printed (cupsd went away holding it), journalled as such.
     mutating func onPrintFinished(_ id: RequestID, _ status: PrintJobStatus, uncertain: Bool = false) {
-        guard case .print(let kind, let sessionId, let staffRef)? = take(id) else { return }
+        guard case .print(let kind, let sessionId, let staffRef, let paper)? = take(id) else { return }
         let state = uncertain ? Self.uncertainPrintState : status.state.rawValue
         var payload: [String: JournalValue] = [
             "kind": .string(kind.rawValue), "requestId": .string(id.rawValue), "jobId": .int(status.jobId), "state": .string(state),
@@ -108,12 +125,7 @@ extension SessionMachine {
         if status.state == .completed, let pages = status.pages { payload["pages"] = .int(pages) }
         // The paper may come out after its session ended: the worker who helped still signs it.
         if let staffRef { payload["staffRef"] = .string(staffRef) }
-        // A certificate's record names it by the hub's numbers, so the paper in a technician's
-        // hand can be found in the kiosk's journal (kioskctl journal find) as well as at the hub.
-        if kind == .certificate, session?.id == sessionId, let certificate = session?.certificate {
-            payload["certificateNo"] = .string(certificate.certificateNo)
-            payload["verificationCode"] = .string(certificate.verificationCode)
-        }
+        payload.merge(paper) { ours, _ in ours }
         emit(
             .journal(
                 JournalEntry(

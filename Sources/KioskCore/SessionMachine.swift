@@ -211,7 +211,9 @@ enum Pending: Sendable, Equatable {
     case pin(ServiceID)
     case hub(ServiceID)
     case face
-    case print(PrintRequest.Kind, sessionId: String, staffRef: String? = nil)
+    /// `paper`: what names the document in its record (a certificate's numbers), kept with the
+    /// request because the paper may come out after its session ended.
+    case print(PrintRequest.Kind, sessionId: String, staffRef: String? = nil, paper: [String: JournalValue] = [:])
     case staff
 
     var isPrint: Bool {

@@ -28,24 +28,54 @@ actor DeviceMonitor {
         self.logger = logger
     }
 
-    /// Takes one reading of `device`. A record that cannot be written (the disk full) is said in
-    /// the log; the state is kept either way, so the heartbeat and the gauge stay true.
+    /// Takes one reading of `device`. The state is kept at once, so the heartbeat and the gauge
+    /// stay true; a record that cannot be written now (the disk full) waits, in order, and is
+    /// written at the next reading that can, so no fault is left with an end and no beginning.
     func observe(_ device: MonitoredDevice, _ state: DeviceState, reasons: [String] = []) async {
         let change = book.observe(device, state: state, reasons: reasons, at: clock())
         metrics.setDeviceUp(device, book.state(of: device).isUp)
-        guard let change else { return }
-        let level: Logger.Level = change.phase == .ended ? .notice : (change.state == .failed ? .warning : .notice)
-        logger.log(
-            level: level, "device \(change.device.rawValue) \(change.phase == .ended ? "back to ok" : change.state.rawValue)",
-            metadata: ["reasons": "\(change.reasons.joined(separator: ","))"])
-        let entry = JournalEntry.deviceFault(change)
-        do {
-            _ = try await store.append(entry)
-        } catch {
-            logger.error("device fault not journalled: \(error)")
+        if let change {
+            let level: Logger.Level = change.phase == .ended ? .notice : (change.state == .failed ? .warning : .notice)
+            logger.log(
+                level: level, "device \(change.device.rawValue) \(change.phase == .ended ? "back to ok" : change.state.rawValue)",
+                metadata: ["reasons": "\(change.reasons.joined(separator: ","))"])
+            if unwritten.count >= Self.maximumUnwritten {
+                unwritten.removeFirst()
+                logger.error("device fault records: more than \(Self.maximumUnwritten) wait for the store, the oldest is dropped")
+            }
+            unwritten.append(JournalEntry.deviceFault(change))
         }
-        metrics.observe(entry)
+        await writeWaiting()
     }
+
+    /// Changes not yet in the journal, oldest first.
+    private var unwritten: [JournalEntry] = []
+    /// A write is under way: another reading (the actor is reentrant across the store's await)
+    /// leaves the queue to it, so no record is written twice.
+    private var writing = false
+    static let maximumUnwritten = 256
+
+    private func writeWaiting() async {
+        guard !writing else { return }
+        writing = true
+        defer { writing = false }
+        while let entry = unwritten.first {
+            do {
+                _ = try await store.append(entry)
+            } catch {
+                // Said when the backlog changes, not at every reading of every device.
+                if unwritten.count != saidWaiting {
+                    saidWaiting = unwritten.count
+                    logger.error("device fault not journalled yet (\(unwritten.count) waiting, tried again at the next reading): \(error)")
+                }
+                return
+            }
+            unwritten.removeFirst()
+            saidWaiting = 0
+            metrics.observe(entry)
+        }
+    }
+    private var saidWaiting = 0
 
     /// An authentication through the PSAM ended: nil = the PSAM did its part.
     func notePSAMAuthentication(_ problem: ProtectedDataProblem?) async {

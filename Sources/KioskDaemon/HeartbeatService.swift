@@ -58,7 +58,10 @@ struct HeartbeatService: Service {
                     // A hub that refuses the heartbeat (4xx: the kiosk unknown to it, the body not
                     // what it expects) will refuse it again: tried once an interval, and said as an
                     // error for operations, since the centre then sees this kiosk as silent.
-                    let refusal = (error as? HubProblem).flatMap { (400..<500).contains($0.status) ? $0 : nil }
+                    // 408 and 429 are the hub asking for time, not refusing.
+                    let refusal = (error as? HubProblem).flatMap {
+                        (400..<500).contains($0.status) && $0.status != 408 && $0.status != 429 ? $0 : nil
+                    }
                     let backoff =
                         refusal != nil
                         ? max(interval, .seconds(1)) : min(Duration.seconds(1 << min(failures - 1, 12)), max(interval, .seconds(1)))

@@ -20,7 +20,7 @@ extension KioskApp {
     /// out-of-service front that says why.
     static func startFront(
         _ configuration: KioskConfiguration, store: KioskStore, options: Options, control: KioskControlState, desk: ConfigDesk,
-        devices: SharedDeviceMonitor = SharedDeviceMonitor(), logger: Logger
+        devices: SharedDeviceMonitor, logger: Logger
     ) -> KioskFront {
         // A hub in clear beyond loopback or TLS files that cannot work: every hub call would fail
         // (or leak), so the kiosk says which file and what to do instead of serving half.
@@ -53,8 +53,7 @@ extension KioskApp {
             outOfService = reason
             // Only the disk's floor passes by itself; a subject key others can read does not.
             forDisk = reason.code == .store && !store.health().canStartSessions
-            let metrics = KioskMetrics(registry: KioskMetrics.daemonRegistry())
-            let monitor = devices.monitor(store: store, metrics: metrics, logger: logger)
+            let (monitor, metrics) = devices.monitor(store: store, logger: logger)
             services = [
                 .init(service: HubClientLifetime(client: hub)),
                 .init(service: OutOfServiceService(reason: reason, output: output, kioskId: configuration.kiosk.id)),
@@ -63,12 +62,8 @@ extension KioskApp {
                 .init(
                     service: DeviceMonitorService(
                         configuration: configuration, monitor: monitor,
-                        printers: [
-                            .receipt: CUPSKioskPrinter(queue: configuration.printers.receipt, log: store),
-                            .certificate: CUPSKioskPrinter(queue: configuration.printers.certificate, log: store),
-                        ], readers: PCSCReaderDirectory(), store: store,
-                        rendererPresent: KioskDiagnostics.rendererCheck(DiagnosticOptions(renderExecutable: options.renderExecutable))
-                            .verdict != .fail, logger: logger)),
+                        printers: printers(configuration, store: store), readers: PCSCReaderDirectory(), store: store,
+                        rendererPresent: rendererPresent(options), logger: logger)),
                 // The centre hears that this kiosk is out of service, not only that it went quiet.
                 .init(
                     service: HeartbeatService(
@@ -114,15 +109,12 @@ extension KioskApp {
         _ configuration: KioskConfiguration, store: KioskStore, hub: HTTPHubClient, output: TerminalOutput, options: Options,
         control: KioskControlState, desk: ConfigDesk, devices: SharedDeviceMonitor, logger: Logger
     ) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
-        let metrics = KioskMetrics(registry: KioskMetrics.daemonRegistry())
-        let monitor = devices.monitor(store: store, metrics: metrics, logger: logger)
+        let (monitor, metrics) = devices.monitor(store: store, logger: logger)
         let (environment, files, renderChildren) = try buildEnvironment(
             configuration, store: store, hub: hub, metrics: metrics, monitor: monitor, renderExecutable: options.renderExecutable,
             logger: logger)
         let input = try TerminalInput(ttyPath: options.ttyPath)
         let deliverer = OutboxDeliverer(store: store, uplink: HTTPJournalUplink(client: hub), policy: outboxPolicy(configuration))
-        let rendererPresent =
-            KioskDiagnostics.rendererCheck(DiagnosticOptions(renderExecutable: options.renderExecutable)).verdict != .fail
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             // First, because a graceful shutdown stops services in reverse order: the hub client
             // closes its connections only after the citizen's last step and the outbox stopped
@@ -145,7 +137,7 @@ extension KioskApp {
             .init(
                 service: DeviceMonitorService(
                     configuration: configuration, monitor: monitor, printers: environment.printers, readers: PCSCReaderDirectory(),
-                    store: store, rendererPresent: rendererPresent, logger: logger,
+                    store: store, rendererPresent: rendererPresent(options), logger: logger,
                     onStoreFull: { desk.restartFront("new sessions stop: \($0)") })),
             .init(
                 service: HeartbeatService(
@@ -155,6 +147,19 @@ extension KioskApp {
             services.append(.init(service: scrape))
         }
         return services
+    }
+
+    /// The receipt and certificate printers, their print requests kept in the store.
+    static func printers(_ configuration: KioskConfiguration, store: KioskStore) -> [PrinterRole: any KioskPrinter] {
+        [
+            .receipt: CUPSKioskPrinter(queue: configuration.printers.receipt, log: store),
+            .certificate: CUPSKioskPrinter(queue: configuration.printers.certificate, log: store),
+        ]
+    }
+
+    /// Whether kiosk-render can be started (a file: checked once per front).
+    static func rendererPresent(_ options: Options) -> Bool {
+        KioskDiagnostics.rendererCheck(DiagnosticOptions(renderExecutable: options.renderExecutable)).verdict != .fail
     }
 
     /// How the outbox delivers and prunes: records the hub acknowledged leave the kiosk after
@@ -204,10 +209,7 @@ extension KioskApp {
         guard health.canStartSessions else {
             throw KioskError(.store, health.reason ?? "the store cannot take new sessions")
         }
-        let printers: [PrinterRole: any KioskPrinter] = [
-            .receipt: CUPSKioskPrinter(queue: configuration.printers.receipt, log: store),
-            .certificate: CUPSKioskPrinter(queue: configuration.printers.certificate, log: store),
-        ]
+        let printers = printers(configuration, store: store)
         let subjectKey = try SubjectKey.loadOrCreate(path: SubjectKey.defaultPath(forStore: configuration.store.path))
         for problem in files.languageProblems {
             // The kiosk serves in its own language; only this choice is missing.

@@ -21,8 +21,10 @@ struct MonitoredRenderer: DocumentRendering {
             await monitor.noteRender(nil)
             return document
         } catch {
-            // A render given up because its citizen left says nothing about the renderer.
-            if !(error is CancellationError) && !Task.isCancelled { await monitor.noteRender("render-failed") }
+            // A render given up because its citizen left says nothing about the renderer, nor
+            // does a document it refused for its content (the hub's text, not the renderer).
+            let content = (error as? KioskError)?.code == .invalidInput
+            if !(error is CancellationError) && !Task.isCancelled && !content { await monitor.noteRender("render-failed") }
             throw error
         }
     }

@@ -47,10 +47,14 @@ struct PrintReconciliationService: Service {
         do {
             pass = try await printer.reconcileCancellingUnfinished(only: only)
         } catch {
-            // The store could not say which requests are open. A pass over every open request
-            // later would take in the jobs of citizens served meanwhile, so none is made.
-            logger.error("\(role.rawValue) prints left open are not reconciled until the next start: \(error)")
-            return nil
+            // The store could not say which requests are open. A retry names its requests, so it
+            // is tried again; a first pass is not, since one over every open request later would
+            // take in the jobs of citizens served meanwhile.
+            guard let only else {
+                logger.error("\(role.rawValue) prints left open are not reconciled until the next start: \(error)")
+                return nil
+            }
+            return only
         }
         for finding in pass.findings { await journal(finding, role: role) }
         guard !pass.unsettled.isEmpty else {

@@ -109,6 +109,11 @@ extension JournalCommand {
 
         func run() async throws {
             guard let parsed = DocumentCode(code) else {
+                // R-… is a receipt's shape: mistyped, it is not taken for a certificate's code.
+                if code.hasPrefix("R-") {
+                    FileHandle.standardError.write(Data("kioskctl: '\(code)' is not a receipt code (R-seq-hash8-kiosk)\n".utf8))
+                    throw ExitCode(2)
+                }
                 try await findCertificate()
                 return
             }
@@ -153,6 +158,11 @@ extension JournalCommand.Find {
         var issuedAt: String?
     }
 
+    static func text(_ value: JournalValue?) -> String? {
+        if case .string(let text)? = value { return text }
+        return nil
+    }
+
     /// Looks for the print record that carries `code` as its verification code (the newest one:
     /// a certificate printed again after a jam has two).
     func findCertificate() async throws {
@@ -164,24 +174,33 @@ extension JournalCommand.Find {
         let found = try await location.run { store in
             var after = try await store.journalAnchor()?.seq ?? 0
             var newest: JournalRecord?
+            // A print the kiosk could not follow to its end is settled later by a reconciled
+            // record of the same request, which says what became of the paper.
+            var settled: String?
             while true {
                 let batch = try await store.records(after: after, limit: 1000)
                 guard let last = batch.last else { break }
-                for record in batch where record.kind == .print && record.payload["verificationCode"] == .string(code) {
-                    newest = record
+                for record in batch where record.kind == .print {
+                    if record.payload["verificationCode"] == .string(code) {
+                        newest = record
+                        settled = nil
+                    } else if let newest, record.payload["reconciled"] == .bool(true),
+                        record.payload["requestId"] == newest.payload["requestId"]
+                    {
+                        settled = Self.text(record.payload["state"])
+                    }
                 }
                 after = last.seq
             }
-            return newest
+            return newest.map { (record: $0, state: settled ?? Self.text($0.payload["state"])) }
         }
         var answer = CertificateAnswer(code: code, status: "unknown")
-        if let found {
-            let state = found.payload["state"].flatMap { if case .string(let s) = $0 { s } else { nil } }
+        if let (found, state) = found {
             // "unknown" is the print's own word for paper that may or may not have come out.
             answer.status = state == "completed" ? "valid" : (state == "unknown" ? "uncertain" : "not-printed")
             answer.kioskId = found.kioskId
             answer.seq = found.seq
-            answer.certificateNo = found.payload["certificateNo"].flatMap { if case .string(let s) = $0 { s } else { nil } }
+            answer.certificateNo = Self.text(found.payload["certificateNo"])
             answer.printState = state
             answer.issuedAt = found.time
         }
@@ -190,11 +209,11 @@ extension JournalCommand.Find {
         } else {
             switch answer.status {
             case "valid":
-                print("valid: certificate \(answer.certificateNo ?? "") printed here, record \(found?.seq ?? 0), \(answer.issuedAt ?? "")")
+                print("valid: certificate \(answer.certificateNo ?? "") printed here, record \(answer.seq ?? 0), \(answer.issuedAt ?? "")")
             case "uncertain":
-                print("uncertain: record \(found?.seq ?? 0) could not tell whether the certificate came out; ask the hub")
+                print("uncertain: record \(answer.seq ?? 0) could not tell whether the certificate came out; ask the hub")
             case "not-printed":
-                print("not printed: record \(found?.seq ?? 0) says its print ended \(answer.printState ?? "otherwise"); ask the hub")
+                print("not printed: record \(answer.seq ?? 0) says its print ended \(answer.printState ?? "otherwise"); ask the hub")
             default:
                 print("unknown: no print of this certificate in this kiosk's journal; the hub checks every kiosk's")
             }

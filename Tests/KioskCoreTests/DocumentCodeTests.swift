@@ -1,3 +1,4 @@
+import KioskTesting
 import Testing
 
 @testable import KioskCore
@@ -26,5 +27,24 @@ import Testing
         let entry = JournalEntry.documentIssued(kind: .receipt, requestId: "req-1", sessionId: "s-1")
         #expect(entry.kind == .print && entry.sessionId == "s-1" && entry.subjectRef == nil && entry.display.isEmpty)
         #expect(entry.payload == ["kind": .string("receipt"), "requestId": .string("req-1"), "state": .string("issued")])
+    }
+}
+
+/// A certificate's numbers go into its print record only as a journal may hold them.
+@Suite struct CertificateIdentityTests {
+    @Test func theHubsNumbersAreKeptUnlessTheyCouldNotBeJournalled() {
+        var certificate = SessionFixtures.certificate
+        certificate.certificateNo = "CERT-2026-000123"
+        certificate.verificationCode = "V7K2-9QXA"
+        #expect(
+            SessionMachine.certificateIdentity(certificate) == [
+                "certificateNo": .string("CERT-2026-000123"), "verificationCode": .string("V7K2-9QXA"),
+            ])
+        // A number whose digits read as a resident ID would get the whole record refused.
+        certificate.certificateNo = "NO11010519491231002X"
+        certificate.verificationCode = "has space"
+        #expect(SessionMachine.certificateIdentity(certificate).isEmpty)
+        let entry = JournalEntry(kind: .print, payload: SessionMachine.certificateIdentity(SessionFixtures.certificate))
+        #expect(entry.problem() == nil)
     }
 }

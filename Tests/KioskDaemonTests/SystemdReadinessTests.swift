@@ -85,7 +85,7 @@ import Testing
             configuration,
             store: try KioskStore.open(path: folder.appendingPathComponent("kiosk.sqlite").path, options: .init(kioskId: "KIOSK-T-0002")),
             options: options,
-            control: KioskControlState(), desk: ConfigDesk(), logger: Logger(label: "test"))
+            control: KioskControlState(), desk: ConfigDesk(), devices: SharedDeviceMonitor(), logger: Logger(label: "test"))
         let lines = try #require(front.outOfService?.message.split(separator: "\n").map(String.init))
         #expect(lines.contains { $0.hasPrefix("hub.url: http://10.20.30.40:8480/ is plain HTTP to another machine") }, "\(lines)")
         #expect(lines.contains { $0.contains("hub.clientKey: \(key) is mode 0604, open to others: run `chmod 640 \(key)`") }, "\(lines)")
@@ -160,7 +160,7 @@ final class NotifySocket: Sendable {
         let front = KioskApp.startFront(
             configuration, store: try KioskStore.open(path: configuration.store.path, options: .init(kioskId: "KIOSK-T-0003")),
             options: KioskApp.Options(configuration: configuration, ttyPath: slave), control: KioskControlState(), desk: desk,
-            logger: quiet("test.hangup"))
+            devices: SharedDeviceMonitor(), logger: quiet("test.hangup"))
         #expect(front.outOfService == nil, "\(String(describing: front.outOfService))")
         try await Task.sleep(for: .milliseconds(500))
         close(master)
