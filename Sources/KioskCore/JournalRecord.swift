@@ -26,6 +26,12 @@ public enum JournalValue: Sendable, Equatable, Codable, CustomStringConvertible 
     case int(Int)
     case bool(Bool)
 
+    /// The text, when this value is one.
+    public var string: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
     /// Integers a JSON number keeps exactly everywhere (IEEE double: ±(2^53 − 1)).
     public static let safeIntegers = -9_007_199_254_740_991...9_007_199_254_740_991
 
@@ -89,7 +95,7 @@ public struct JournalEntry: Sendable, Equatable {
         for case .int(let i) in payload.values where !JournalValue.safeIntegers.contains(i) {
             return "journal payload integer \(i) is outside ±(2^53 − 1)"
         }
-        let texts = Array(display.values) + payload.values.compactMap { if case .string(let s) = $0 { s } else { nil } }
+        let texts = Array(display.values) + payload.values.compactMap(\.string)
         for text in texts + [sessionId, subjectRef].compactMap({ $0 }) where JournalEntry.containsResidentID(text) {
             return "a journal value holds a resident ID number; record the subjectRef and masked fields instead"
         }

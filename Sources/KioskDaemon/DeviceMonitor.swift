@@ -7,15 +7,12 @@ import Logging
 /// and one count; an observation that changes nothing only refreshes the `kioskd_device_up` gauge.
 actor DeviceMonitor {
     private var book = DeviceHealthBook()
-    /// The last authentication's verdict on the PSAM: only an authentication can tell a PSAM
-    /// that answers wrongly from a good one, so it holds until the next one or until the PSAM leaves.
-    private var psamProblem: ProtectedDataProblem?
-    /// The last capture's failure, held like the PSAM's: a camera whose device node is there
-    /// but whose pipeline fails is faulted until a capture works or the device goes away.
-    private var cameraProblem: String?
-    /// Whether kiosk-render is installed (the poll) and the last render's failure.
-    private var rendererInstalled = true
-    private var renderProblem: String?
+    /// For the devices a poll sees only as there or not (the PSAM, the camera, the renderer):
+    /// the last use's failure (an authentication, a capture, a render), which only a use can
+    /// tell and which holds while the device stays there, until a use works or it goes away.
+    private var lastUseFailed: [MonitoredDevice: String] = [:]
+    /// Why each such device was not there at its last poll (nil: it was there).
+    private var absence: [MonitoredDevice: String] = [:]
     private let store: any RecordStore
     private let metrics: KioskMetrics
     private let clock: @Sendable () -> Date
@@ -77,59 +74,36 @@ actor DeviceMonitor {
     }
     private var saidWaiting = 0
 
-    /// An authentication through the PSAM ended: nil = the PSAM did its part.
+    /// A device as its poll sees it: there or not (`absentReason` then). One that goes away
+    /// forgets its last use's failure: put back, it is judged afresh.
+    func observePresence(_ device: MonitoredDevice, present: Bool, absentReason: String = "gone") async {
+        absence[device] = present ? nil : absentReason
+        if !present { lastUseFailed[device] = nil }
+        await observeHeld(device)
+    }
+
+    /// A use of `device` ended: nil = it worked. Its failure holds through the presence polls.
+    func noteUse(_ device: MonitoredDevice, failed problem: String?) async {
+        lastUseFailed[device] = problem
+        await observeHeld(device)
+    }
+
+    /// An authentication through the PSAM ended: nil = the PSAM did its part; missing = it is
+    /// not there at all.
     func notePSAMAuthentication(_ problem: ProtectedDataProblem?) async {
-        psamProblem = problem
-        await observePSAM(present: problem != .psamMissing)
-    }
-
-    /// The PSAM as pcscd shows it (its reader listed with a card in it), with the last
-    /// authentication's verdict while it stays in.
-    func observePSAM(present: Bool) async {
-        guard present else {
-            psamProblem = nil
-            await observe(.psam, .failed, reasons: ["gone"])
-            return
-        }
-        if let psamProblem {
-            await observe(.psam, .failed, reasons: [psamProblem.rawValue])
+        if problem == .psamMissing {
+            await observePresence(.psam, present: false)
         } else {
-            await observe(.psam, .ok)
+            absence[.psam] = nil
+            await noteUse(.psam, failed: problem?.rawValue)
         }
     }
 
-    /// A capture ended: nil = it gave frames. A citizen's own doing (cancelled) is not noted.
-    func noteCapture(_ problem: String?) async {
-        cameraProblem = problem
-        await observe(.camera, problem == nil ? .ok : .failed, reasons: problem.map { [$0] } ?? [])
-    }
-
-    /// The camera as its poll sees it (the device node, the demo folder), with the last
-    /// capture's verdict while it stays there.
-    func observeCamera(present: Bool) async {
-        guard present else {
-            cameraProblem = nil
-            await observe(.camera, .failed, reasons: ["gone"])
-            return
-        }
-        await observe(.camera, cameraProblem == nil ? .ok : .failed, reasons: cameraProblem.map { [$0] } ?? [])
-    }
-
-    /// A render ended: nil = it made the document.
-    func noteRender(_ problem: String?) async {
-        renderProblem = problem
-        await observeRenderer(installed: rendererInstalled)
-    }
-
-    /// kiosk-render as installed (a file), with the last render's verdict.
-    func observeRenderer(installed: Bool) async {
-        rendererInstalled = installed
-        if !installed {
-            await observe(.renderer, .failed, reasons: ["missing"])
-        } else if let renderProblem {
-            await observe(.renderer, .failed, reasons: [renderProblem])
+    private func observeHeld(_ device: MonitoredDevice) async {
+        if let reason = absence[device] ?? lastUseFailed[device] {
+            await observe(device, .failed, reasons: [reason])
         } else {
-            await observe(.renderer, .ok)
+            await observe(device, .ok)
         }
     }
 

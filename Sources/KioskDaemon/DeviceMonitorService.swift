@@ -35,7 +35,7 @@ struct DeviceMonitorService: Service {
                     }
                 }
                 group.addTask {
-                    await monitor.observeRenderer(installed: rendererPresent)
+                    await monitor.observePresence(.renderer, present: rendererPresent, absentReason: "missing")
                     var fullPolls = 0
                     while !Task.isCancelled {
                         let health = await pollOnce()
@@ -68,11 +68,11 @@ struct DeviceMonitorService: Service {
         if let device = configuration.camera.device {
             // The pipeline runs only while a citizen is verified; between them, its device node
             // is what can be watched (a camera unplugged takes it away).
-            await monitor.observeCamera(present: FileManager.default.fileExists(atPath: device))
+            await monitor.observePresence(.camera, present: FileManager.default.fileExists(atPath: device))
         } else if configuration.camera.pipeline.isEmpty, !configuration.camera.folder.isEmpty {
             var isFolder: ObjCBool = false
             let present = FileManager.default.fileExists(atPath: configuration.camera.folder, isDirectory: &isFolder) && isFolder.boolValue
-            await monitor.observeCamera(present: present)
+            await monitor.observePresence(.camera, present: present)
         }
         return health
     }
@@ -88,7 +88,7 @@ struct DeviceMonitorService: Service {
             await monitor.observe(.cardReader, slotPresent ? .ok : .failed, reasons: slotPresent ? [] : ["gone"])
             if !psam.isEmpty {
                 // A SAM slot without a PSAM in it is as good as no PSAM.
-                await monitor.observePSAM(present: listed.contains { $0.name == psam && $0.cardPresent })
+                await monitor.observePresence(.psam, present: listed.contains { $0.name == psam && $0.cardPresent })
             }
         } catch {
             // pcscd itself is away: neither reader can be reached.

@@ -182,12 +182,9 @@ extension KioskApp {
             ("hub-client", configuration.hub.clientCertificate), ("hub-ca", configuration.hub.caCertificate),
             ("metrics", settings.certificate), ("metrics-client-ca", settings.clientCA),
         ].compactMap { label, path in path.map { (label: label, path: $0) } }
-        var service = MetricsService(
-            listen: settings.listen, allow: settings.allow, certificates: certificates, metrics: metrics, store: store, hub: hub,
-            control: control, logger: logger)
-        service.tls = settings.tls
-        service.outOfService = outOfService
-        return service
+        return MetricsService(
+            settings: settings, certificates: certificates, metrics: metrics, store: store, hub: hub, control: control,
+            outOfService: outOfService, logger: logger)
     }
 
     /// The adapters one front runs on, behind their ports, and the front's kiosk-config files.

@@ -248,8 +248,5 @@ public struct KioskMetrics: Sendable {
 }
 
 extension JournalEntry {
-    fileprivate func string(_ key: String) -> String? {
-        if case .string(let s)? = payload[key] { return s }
-        return nil
-    }
+    fileprivate func string(_ key: String) -> String? { payload[key]?.string }
 }

@@ -20,10 +20,8 @@ import ServiceLifecycle
 /// certificates' expiry once. Metrics are a technicians' aid: when the port cannot be used,
 /// kioskd says so in the log and serves citizens without them.
 struct MetricsService: Service {
-    let listen: String
-    var allow: [String] = []
-    /// HTTPS with client certificates; nil: plain HTTP.
-    var tls: (certificate: String, key: String, clientCA: String)?
+    /// `metrics.*`: where to listen, who may scrape, and HTTPS's files.
+    let settings: KioskConfiguration.Metrics
     /// The certificates whose expiry is exported, by the `certificate` label.
     var certificates: [(label: String, path: String)] = []
     let metrics: KioskMetrics
@@ -42,7 +40,7 @@ struct MetricsService: Service {
     /// The Prometheus text exposition format this endpoint speaks.
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    /// `metrics.listen` as a host and port to bind; beyond loopback only with an allow list.
+    /// `metrics.listen` as a host and port to bind; beyond loopback only with an allow list or HTTPS.
     static func address(_ listen: String, allow: [String] = [], tls: Bool = false) throws -> (host: String, port: Int) {
         guard let (host, port) = KioskConfiguration.hostPort(listen) else {
             throw KioskError(.configuration, "metrics.listen '\(listen)': host:port, e.g. 127.0.0.1:9464")
@@ -69,41 +67,15 @@ struct MetricsService: Service {
     }
 
     func run() async throws {
-        let host: String
-        let port: Int
-        let allowed: [IPNetwork]
-        let serverTLS: TLSConfiguration?
+        let app: Application<RouterResponder<ScrapeContext>>
         do {
-            (host, port) = try Self.address(listen, allow: allow, tls: tls != nil)
-            allowed = try Self.allowList(allow)
-            serverTLS = try tls.map(Self.serverTLS)
+            app = try makeApplication()
         } catch {
             logger.error("metrics endpoint not started: \(error)")
             try? await gracefulShutdown()
             return
         }
         exportCertificateExpiry()
-        let router = Router(context: ScrapeContext.self)
-        // With HTTPS and no network list, the client certificate is the whole admission.
-        if tls == nil || !allow.isEmpty { router.middlewares.add(ScrapeAllowMiddleware(allowed: allowed, logger: logger)) }
-        router.get("/metrics") { [metrics] _, _ in
-            Response(
-                status: .ok, headers: [.contentType: Self.contentType],
-                body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
-        }
-        let configuration = ApplicationConfiguration(address: .hostname(host, port: port), serverName: "kioskd-metrics")
-        let app: Application<RouterResponder<ScrapeContext>>
-        do {
-            app =
-                try serverTLS.map {
-                    Application(
-                        router: router, server: try .tls(.http1(), tlsConfiguration: $0), configuration: configuration, logger: logger)
-                } ?? Application(router: router, configuration: configuration, logger: logger)
-        } catch {
-            logger.error("metrics endpoint not started: \(error)")
-            try? await gracefulShutdown()
-            return
-        }
         await withDiscardingTaskGroup { group in
             group.addTask { await refreshGauges() }
             group.addTask { await followBreaker() }
@@ -111,11 +83,33 @@ struct MetricsService: Service {
                 try await app.run()
             } catch {
                 // Citizens keep their kiosk; only the scrape fails (and says why in this log).
-                logger.error("metrics endpoint on \(listen) stopped or could not start, kioskd runs without it: \(error)")
+                logger.error("metrics endpoint on \(settings.listen) stopped or could not start, kioskd runs without it: \(error)")
                 try? await gracefulShutdown()
             }
             group.cancelAll()
         }
+    }
+
+    /// The endpoint as `settings` say: its address, its admission (the network list, the client
+    /// certificate, or both), plain HTTP or HTTPS.
+    private func makeApplication() throws -> Application<RouterResponder<ScrapeContext>> {
+        let tls = settings.tls
+        let (host, port) = try Self.address(settings.listen, allow: settings.allow, tls: tls != nil)
+        let router = Router(context: ScrapeContext.self)
+        // With HTTPS and no network list, the client certificate is the whole admission.
+        if tls == nil || !settings.allow.isEmpty {
+            router.middlewares.add(ScrapeAllowMiddleware(allowed: try Self.allowList(settings.allow), logger: logger))
+        }
+        router.get("/metrics") { [metrics] _, _ in
+            Response(
+                status: .ok, headers: [.contentType: Self.contentType],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+        }
+        let configuration = ApplicationConfiguration(address: .hostname(host, port: port), serverName: "kioskd-metrics")
+        guard let tls else { return Application(router: router, configuration: configuration, logger: logger) }
+        return Application(
+            router: router, server: try .tls(.http1(), tlsConfiguration: Self.serverTLS(tls)), configuration: configuration,
+            logger: logger)
     }
 
     /// The server side of HTTPS: this endpoint's certificate, and a client certificate required,

@@ -18,13 +18,13 @@ struct MonitoredRenderer: DocumentRendering {
     private func noted(_ render: () async throws -> RenderedDocument) async throws -> RenderedDocument {
         do {
             let document = try await render()
-            await monitor.noteRender(nil)
+            await monitor.noteUse(.renderer, failed: nil)
             return document
         } catch {
             // A render given up because its citizen left says nothing about the renderer, nor
             // does a document it refused for its content (the hub's text, not the renderer).
             let content = (error as? KioskError)?.code == .invalidInput
-            if !(error is CancellationError) && !Task.isCancelled && !content { await monitor.noteRender("render-failed") }
+            if !(error is CancellationError) && !Task.isCancelled && !content { await monitor.noteUse(.renderer, failed: "render-failed") }
             throw error
         }
     }
@@ -39,10 +39,10 @@ struct MonitoredCamera: FaceCamera {
     func capture(count: Int) async throws -> [FaceFrame] {
         do {
             let frames = try await inner.capture(count: count)
-            await monitor.noteCapture(nil)
+            await monitor.noteUse(.camera, failed: nil)
             return frames
         } catch {
-            if !(error is CancellationError) && !Task.isCancelled { await monitor.noteCapture("capture-failed") }
+            if !(error is CancellationError) && !Task.isCancelled { await monitor.noteUse(.camera, failed: "capture-failed") }
             throw error
         }
     }

@@ -70,10 +70,7 @@ extension SoakRig {
             kiosk = try await store.records(after: 0, limit: Int.max)
             hub = try await hubJournal()
             hubRatings = try await self.hubRatings()
-            let ratings = kiosk.filter { $0.kind == .rating }.compactMap { record -> String? in
-                if case .string(let id) = record.payload["transactionId"] { return id }
-                return nil
-            }
+            let ratings = kiosk.filter { $0.kind == .rating }.compactMap { $0.payload["transactionId"]?.string }
             if kiosk.allSatisfy({ hub[$0.seq] == $0.hash }) && ratings.allSatisfy(hubRatings.contains) { break }
             try await Task.sleep(for: .seconds(1))
         } while ContinuousClock.now < deadline
@@ -92,10 +89,7 @@ extension SoakRig {
         checks.journalOnlyAtHub = hub.keys.filter { !seqs.contains($0) }.count
 
         // Ratings: the kiosk's journal against the hub's ratings, by transaction.
-        let rated = kiosk.filter { $0.kind == .rating }.compactMap { record -> String? in
-            if case .string(let id) = record.payload["transactionId"] { return id }
-            return nil
-        }
+        let rated = kiosk.filter { $0.kind == .rating }.compactMap { $0.payload["transactionId"]?.string }
         checks.ratings = rated.count
         checks.ratingsJournalledTwice = rated.count - Set(rated).count
         checks.ratingsNotAtHub = Set(rated).subtracting(hubRatings).count

@@ -158,11 +158,6 @@ extension JournalCommand.Find {
         var issuedAt: String?
     }
 
-    static func text(_ value: JournalValue?) -> String? {
-        if case .string(let text)? = value { return text }
-        return nil
-    }
-
     /// Looks for the print record that carries `code` as its verification code (the newest one:
     /// a certificate printed again after a jam has two).
     func findCertificate() async throws {
@@ -187,12 +182,12 @@ extension JournalCommand.Find {
                     } else if let newest, record.payload["reconciled"] == .bool(true),
                         record.payload["requestId"] == newest.payload["requestId"]
                     {
-                        settled = Self.text(record.payload["state"])
+                        settled = record.payload["state"]?.string
                     }
                 }
                 after = last.seq
             }
-            return newest.map { (record: $0, state: settled ?? Self.text($0.payload["state"])) }
+            return newest.map { (record: $0, state: settled ?? $0.payload["state"]?.string) }
         }
         var answer = CertificateAnswer(code: code, status: "unknown")
         if let (found, state) = found {
@@ -200,7 +195,7 @@ extension JournalCommand.Find {
             answer.status = state == "completed" ? "valid" : (state == "unknown" ? "uncertain" : "not-printed")
             answer.kioskId = found.kioskId
             answer.seq = found.seq
-            answer.certificateNo = Self.text(found.payload["certificateNo"])
+            answer.certificateNo = found.payload["certificateNo"]?.string
             answer.printState = state
             answer.issuedAt = found.time
         }

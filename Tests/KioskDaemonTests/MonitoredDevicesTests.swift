@@ -44,10 +44,10 @@ import Testing
         let monitor = DeviceMonitor(store: store, metrics: KioskMetrics(registry: PrometheusCollectorRegistry()), logger: quiet("t"))
         let flaky = Flaky()
         let renderer = MonitoredRenderer(inner: flaky, monitor: monitor)
-        await monitor.observeRenderer(installed: true)
+        await monitor.observePresence(.renderer, present: true, absentReason: "missing")
         await #expect(throws: KioskError.self) { try await renderer.receipt(Self.receipt) }
         #expect(await monitor.state(of: .renderer) == .failed)
-        await monitor.observeRenderer(installed: true)
+        await monitor.observePresence(.renderer, present: true, absentReason: "missing")
         #expect(await monitor.state(of: .renderer) == .failed, "the poll (a file) does not end a failing renderer's fault")
         flaky.failing.withLock { $0 = false }
         _ = try await renderer.receipt(Self.receipt)
@@ -60,9 +60,9 @@ import Testing
         let monitor = DeviceMonitor(store: store, metrics: KioskMetrics(registry: PrometheusCollectorRegistry()), logger: quiet("t"))
         let flaky = Flaky()
         let camera = MonitoredCamera(inner: flaky, monitor: monitor)
-        await monitor.observeCamera(present: true)
+        await monitor.observePresence(.camera, present: true)
         await #expect(throws: KioskError.self) { _ = try await camera.capture(count: 1) }
-        await monitor.observeCamera(present: true)
+        await monitor.observePresence(.camera, present: true)
         #expect(await monitor.state(of: .camera) == .failed, "the device node there does not end the fault")
         flaky.failing.withLock { $0 = false }
         _ = try await camera.capture(count: 1)
@@ -70,8 +70,8 @@ import Testing
         // Unplugged after a failure: gone; plugged back: the old failure is forgotten.
         flaky.failing.withLock { $0 = true }
         _ = try? await camera.capture(count: 1)
-        await monitor.observeCamera(present: false)
-        await monitor.observeCamera(present: true)
+        await monitor.observePresence(.camera, present: false)
+        await monitor.observePresence(.camera, present: true)
         #expect(await monitor.state(of: .camera) == .ok)
         // Failed, back, failed again, then gone (a new reason), then back.
         #expect(Self.faults(store, "camera") == ["began", "ended", "began", "began", "ended"])
