@@ -105,14 +105,18 @@ struct SoakBench: AsyncParsableCommand {
         }
         print("kioskd instances (started again after each SIGKILL): \(tally.instances.count)")
         let (rssGrowth, grownOver, _) = tally.longest?.rssGrowthAfterWarmUp() ?? (.nan, "no sessions", false)
-        let fdGrowth = tally.longest.map { $0.last.fds - $0.first.fds } ?? -1
+        let fdGrowth = tally.longest.map { $0.last.fds - $0.first.fds }
         print(goalLine("soak-lost", measured: "\(checks.lost)", target: "0", met: checks.lost == 0))
         print(goalLine("soak-duplicated", measured: "\(checks.duplicated)", target: "0", met: checks.duplicated == 0))
         print(
             goalLine(
                 "soak-rss-growth", measured: "\(fmt(rssGrowth, 1)) MB over \(grownOver)",
                 target: "<= 2 MB over 10000 sessions", met: rssGrowth <= 2))
-        print(goalLine("soak-fd-growth", measured: "\(fdGrowth)", target: "0", met: fdGrowth == 0))
+        // Growth is a leak; fewer at the end is not (a descriptor in use when the first sample was
+        // taken, a pipe or a connection in flight, and closed since).
+        print(
+            goalLine(
+                "soak-fd-growth", measured: fdGrowth.map { "\($0)" } ?? "no sessions", target: "<= 0", met: (fdGrowth ?? 1) <= 0))
         print(goalLine("soak-stuck", measured: "\(tally.stuck.count)", target: "0", met: tally.stuck.isEmpty))
     }
 }
